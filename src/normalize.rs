@@ -1,0 +1,389 @@
+//! Normalisation before matching, keeping a map back to the original text.
+//!
+//! Creators (and evaders) write the same marker in many ways: `#Ad`, `＃ａｄ`, `#аd` with a Cyrillic `а`,
+//! `#a\u{200B}d`, `# a d`, `s.p.o.n.s.o.r.e.d`, `quảng cáo` or `quang cao`. [`fold`] turns all of them into
+//! one form, and every byte of the folded text remembers which bytes of the original produced it, so
+//! evidence can quote and point at what the creator actually wrote.
+//!
+//! Folding, per character: drop zero-width, bidi, soft-hyphen, variation-selector and tag characters;
+//! Unicode NFKC (fullwidth, ligatures, mathematical letters); lower-case; Latin diacritics removed
+//! (`ệ` → `e`, `đ` → `d`, `ß` → `ss`); Cyrillic and Greek look-alikes mapped to the Latin letter they
+//! imitate. Then runs of single letters split by spaces, dots, dashes or emoji are joined
+//! (`s p o n s o r e d` → `sponsored`, `# a d` → `#ad`).
+//!
+//! Characters below U+2100 (all Latin, Vietnamese, Greek, Cyrillic, Thai…) go through a table computed
+//! once, so the common case is a lookup, not a Unicode algorithm.
+
+use std::sync::OnceLock;
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Text after folding, with a byte map back to the original.
+#[derive(Debug, Clone, Default)]
+pub struct Folded {
+    /// The folded text.
+    pub text: String,
+    /// For each byte of `text`: the original byte range `(start, end)` of the character that produced it.
+    origin: Vec<(u32, u32)>,
+}
+
+impl Folded {
+    /// The original byte range behind the folded byte range `start..end`.
+    /// Always a valid char-boundary range of the original text (empty ranges map to empty ranges).
+    pub fn original_range(&self, start: usize, end: usize) -> (usize, usize) {
+        if self.origin.is_empty() || start >= end {
+            let at = self.origin.get(start).map(|o| o.0 as usize).unwrap_or(0);
+            return (at, at);
+        }
+        let s = self.origin.get(start).map(|o| o.0).unwrap_or(0) as usize;
+        let e = self
+            .origin
+            .get(end.saturating_sub(1).min(self.origin.len() - 1))
+            .map(|o| o.1)
+            .unwrap_or(0) as usize;
+        (s, e.max(s))
+    }
+
+    /// The original byte offset where folded byte `at` came from (the end of the text past the end).
+    pub fn original_offset(&self, at: usize, original_len: usize) -> usize {
+        match self.origin.get(at) {
+            Some(o) => o.0 as usize,
+            None => original_len,
+        }
+    }
+}
+
+/// What one original character folds to.
+#[derive(Clone, Copy)]
+enum CharFold {
+    /// Dropped (zero-width, bidi, combining mark, variation selector).
+    Drop,
+    /// Maps to this string inside the shared table buffer.
+    Span(u32, u8),
+}
+
+struct FoldTable {
+    entries: Vec<CharFold>,
+    buffer: String,
+}
+
+/// The table covers U+0000..U+2100: every script that needs lower-casing or diacritic folding.
+const TABLE_END: u32 = 0x2100;
+
+fn table() -> &'static FoldTable {
+    static TABLE: OnceLock<FoldTable> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut entries = Vec::with_capacity(TABLE_END as usize);
+        let mut buffer = String::new();
+        let mut scratch = String::new();
+        for cp in 0..TABLE_END {
+            let Some(c) = char::from_u32(cp) else {
+                entries.push(CharFold::Drop);
+                continue;
+            };
+            scratch.clear();
+            fold_slow(c, &mut scratch);
+            if scratch.is_empty() {
+                entries.push(CharFold::Drop);
+            } else {
+                let start = buffer.len() as u32;
+                buffer.push_str(&scratch);
+                entries.push(CharFold::Span(start, scratch.len() as u8));
+            }
+        }
+        FoldTable { entries, buffer }
+    })
+}
+
+/// Characters that carry nothing visible and are used to split markers (`#a\u{200B}d`).
+fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFA0}'
+        | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E0FFF}')
+}
+
+/// Look-alike letters from other scripts that evaders put in place of Latin ones.
+fn confusable(c: char) -> Option<char> {
+    Some(match c {
+        // Cyrillic
+        'а' => 'a', 'в' => 'b', 'е' => 'e', 'ё' => 'e', 'к' => 'k', 'м' => 'm', 'н' => 'h', 'о' => 'o',
+        'р' => 'p', 'с' => 'c', 'т' => 't', 'у' => 'y', 'х' => 'x', 'ѕ' => 's', 'і' => 'i', 'ї' => 'i',
+        'ј' => 'j', 'ԁ' => 'd', 'ӏ' => 'l', 'һ' => 'h', 'ԛ' => 'q', 'ԝ' => 'w', 'ɡ' => 'g', 'ү' => 'y',
+        // Greek
+        'α' => 'a', 'β' => 'b', 'ε' => 'e', 'η' => 'n', 'ι' => 'i', 'κ' => 'k', 'ν' => 'v', 'ο' => 'o',
+        'ρ' => 'p', 'τ' => 't', 'υ' => 'u', 'χ' => 'x', 'ϲ' => 'c', 'ϳ' => 'j',
+        // Latin variants that NFKC keeps
+        'ɑ' => 'a', 'ı' => 'i', 'ȷ' => 'j', 'ł' => 'l', 'ø' => 'o', 'đ' => 'd', 'ð' => 'd', 'ħ' => 'h',
+        'ŧ' => 't', 'ƀ' => 'b', 'ɨ' => 'i', 'ʉ' => 'u',
+        _ => return None,
+    })
+}
+
+/// Full folding of one character, used to build the table and for characters outside it.
+fn fold_slow(c: char, out: &mut String) {
+    if is_invisible(c) {
+        return;
+    }
+    for k in std::iter::once(c).nfkc() {
+        for l in k.to_lowercase() {
+            match l {
+                'ß' => out.push_str("ss"),
+                'æ' => out.push_str("ae"),
+                'œ' => out.push_str("oe"),
+                _ => {
+                    if let Some(m) = confusable(l) {
+                        out.push(m);
+                        continue;
+                    }
+                    // Drop Latin diacritics: decompose and keep the base when it is ASCII.
+                    let mut parts = std::iter::once(l).nfd();
+                    match parts.next() {
+                        Some(base) if base.is_ascii() => {
+                            out.push(base);
+                            // The rest are combining marks on an ASCII letter: dropped.
+                        }
+                        _ if is_latin_combining(l) => {}
+                        _ => out.push(l),
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Combining diacritical marks that float on Latin letters (typed separately, e.g. `e` + U+0301).
+fn is_latin_combining(c: char) -> bool {
+    matches!(c, '\u{0300}'..='\u{036F}' | '\u{1AB0}'..='\u{1AFF}' | '\u{1DC0}'..='\u{1DFF}' | '\u{20D0}'..='\u{20FF}')
+}
+
+/// Fold one character into `out`, using the table when possible.
+#[inline]
+fn fold_char(c: char, out: &mut String) {
+    let cp = c as u32;
+    if cp < 0x80 {
+        out.push(c.to_ascii_lowercase());
+    } else if cp < TABLE_END {
+        let t = table();
+        if let Some(CharFold::Span(start, len)) = t.entries.get(cp as usize) {
+            let (s, l) = (*start as usize, *len as usize);
+            if let Some(piece) = t.buffer.get(s..s + l) {
+                out.push_str(piece);
+            }
+        }
+    } else if (0x3041..=0x9FFF).contains(&cp) || (0xAC00..=0xD7A3).contains(&cp) || (0x1F000..=0x1FAFF).contains(&cp)
+    {
+        // Kana, CJK ideographs, Hangul syllables and emoji are already NFKC and have no case.
+        out.push(c);
+    } else {
+        fold_slow(c, out);
+    }
+}
+
+/// Separators that may sit between the letters of a spaced-out marker.
+fn is_spacer(c: char) -> bool {
+    matches!(c, ' ' | '.' | '-' | '_' | '*' | '·' | '•' | '/' | '|' | '~' | '+')
+        || (c as u32) >= 0x2190 && !c.is_alphanumeric() && !is_invisible(c)
+}
+
+/// Fold `original` for matching. Never panics; output length is bounded by a small multiple of the input.
+pub fn fold(original: &str) -> Folded {
+    let mut chars: Vec<(char, u32, u32)> = Vec::with_capacity(original.len());
+    let mut piece = String::new();
+    for (i, c) in original.char_indices() {
+        let (s, e) = (i as u32, (i + c.len_utf8()) as u32);
+        if c.is_ascii() {
+            chars.push((c.to_ascii_lowercase(), s, e));
+            continue;
+        }
+        piece.clear();
+        fold_char(c, &mut piece);
+        for p in piece.chars() {
+            chars.push((p, s, e));
+        }
+    }
+    join_spaced_letters(&mut chars);
+    let mut text = String::with_capacity(chars.len());
+    let mut origin = Vec::with_capacity(chars.len());
+    for (c, s, e) in chars {
+        text.push(c);
+        for _ in 0..c.len_utf8() {
+            origin.push((s, e));
+        }
+    }
+    Folded { text, origin }
+}
+
+/// Fold a term from a lexicon (no offsets needed). Whitespace is collapsed to single spaces.
+pub fn fold_term(term: &str) -> String {
+    let folded = fold(term.trim());
+    let mut out = String::with_capacity(folded.text.len());
+    let mut last_space = false;
+    for c in folded.text.chars() {
+        if c.is_whitespace() {
+            if !last_space {
+                out.push(' ');
+            }
+            last_space = true;
+        } else {
+            out.push(c);
+            last_space = false;
+        }
+    }
+    out.trim().to_string()
+}
+
+fn is_word(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+/// Join `s p o n s o r e d`, `s.p.o.n.s.o.r.e.d`, `s🔥p🔥o🔥n…` and `# a d` into one word.
+///
+/// A run qualifies when it has at least three single letters, or two right after a `#`. Single letters
+/// in ordinary prose ("a", "i") never make a run of three by themselves.
+fn join_spaced_letters(chars: &mut Vec<(char, u32, u32)>) {
+    // Cheap pre-check: some letter must be followed by a spacer and another lone letter.
+    let n = chars.len();
+    let lone = |chars: &[(char, u32, u32)], i: usize| -> bool {
+        is_word(chars[i].0)
+            && (i == 0 || !is_word(chars[i - 1].0))
+            && (i + 1 >= chars.len() || !is_word(chars[i + 1].0))
+    };
+    let mut any = false;
+    for i in 0..n.saturating_sub(2) {
+        if lone(chars, i) && is_spacer(chars[i + 1].0) {
+            any = true;
+            break;
+        }
+    }
+    if !any {
+        return;
+    }
+    let mut keep = vec![true; n];
+    let mut i = 0;
+    while i < n {
+        if !lone(chars, i) {
+            i += 1;
+            continue;
+        }
+        // Collect a run: letter (spacers letter)*
+        let mut letters = vec![i];
+        let mut j = i + 1;
+        loop {
+            let mut k = j;
+            while k < n && is_spacer(chars[k].0) && k - j < 3 {
+                k += 1;
+            }
+            if k > j && k < n && lone(chars, k) {
+                letters.push(k);
+                j = k + 1;
+            } else {
+                break;
+            }
+        }
+        // A `#` (possibly followed by spaces) right before the first letter lowers the bar to two.
+        let mut h = i;
+        while h > 0 && chars[h - 1].0 == ' ' {
+            h -= 1;
+        }
+        let hashed = h > 0 && chars[h - 1].0 == '#';
+        if letters.len() >= 3 || (hashed && letters.len() >= 2) {
+            let first = letters[0];
+            let last = *letters.last().unwrap_or(&first);
+            // Drop everything between the letters (letters are sorted, so one merge pass).
+            let mut next_letter = letters.iter().peekable();
+            for (idx, k) in keep.iter_mut().enumerate().take(last + 1).skip(first) {
+                if next_letter.peek() == Some(&&idx) {
+                    next_letter.next();
+                } else {
+                    *k = false;
+                }
+            }
+            if hashed {
+                for k in keep.iter_mut().take(i).skip(h) {
+                    *k = false;
+                }
+            }
+            i = last + 1;
+        } else {
+            i += 1;
+        }
+    }
+    let mut idx = 0;
+    chars.retain(|_| {
+        let k = keep[idx];
+        idx += 1;
+        k
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn f(s: &str) -> String {
+        fold(s).text
+    }
+
+    #[test]
+    fn folds_case_width_and_diacritics() {
+        assert_eq!(f("#Ad"), "#ad");
+        assert_eq!(f("＃ａｄ"), "#ad");
+        assert_eq!(f("Quảng Cáo"), "quang cao");
+        assert_eq!(f("ĐƯỢC TÀI TRỢ"), "duoc tai tro");
+        assert_eq!(f("Anúncio"), "anuncio");
+        assert_eq!(f("Straße"), "strasse");
+        // Decomposed input: e + combining acute.
+        assert_eq!(f("cafe\u{0301}"), "cafe");
+        // Mathematical bold letters.
+        assert_eq!(f("𝐀𝐝"), "ad");
+    }
+
+    #[test]
+    fn drops_invisible_and_folds_look_alikes() {
+        assert_eq!(f("#a\u{200B}d"), "#ad");
+        assert_eq!(f("#\u{202E}ad"), "#ad");
+        assert_eq!(f("#аd"), "#ad"); // Cyrillic а
+        assert_eq!(f("ѕроnѕоrеd"), "sponsored"); // mostly Cyrillic
+        assert_eq!(f("#αd"), "#ad"); // Greek alpha
+    }
+
+    #[test]
+    fn joins_spaced_letters() {
+        assert_eq!(f("s p o n s o r e d"), "sponsored");
+        assert_eq!(f("this is s.p.o.n.s.o.r.e.d ok"), "this is sponsored ok");
+        assert_eq!(f("# a d"), "#ad");
+        assert_eq!(f("#a.d"), "#ad");
+        assert_eq!(f("s🔥p🔥o🔥n🔥s🔥o🔥r"), "sponsor");
+        // Ordinary prose is untouched.
+        assert_eq!(f("i am a cat"), "i am a cat");
+        assert_eq!(f("a b"), "a b");
+    }
+
+    #[test]
+    fn keeps_other_scripts() {
+        assert_eq!(f("광고 협찬"), "광고 협찬");
+        assert_eq!(f("広告"), "広告");
+        assert_eq!(f("โฆษณา"), "โฆษณา");
+        assert_eq!(f("廣告"), "廣告");
+    }
+
+    #[test]
+    fn maps_back_to_original() {
+        let original = "Xin chào #QuảngCáo nhé";
+        let folded = fold(original);
+        let at = folded.text.find("#quangcao").unwrap();
+        let (s, e) = folded.original_range(at, at + "#quangcao".len());
+        assert_eq!(&original[s..e], "#QuảngCáo");
+        let original = "# a d here";
+        let folded = fold(original);
+        let (s, e) = folded.original_range(0, 3);
+        assert_eq!(&original[s..e], "# a d");
+    }
+
+    #[test]
+    fn fold_term_collapses_spaces() {
+        assert_eq!(fold_term("  Paid   Partnership "), "paid partnership");
+    }
+}

@@ -1,0 +1,3 @@
+//! Platform readers: turn what a platform sends (JSON, page blobs) into [`crate::Post`]s.
+
+pub mod tiktok;

@@ -1,0 +1,1017 @@
+//! Signals: everything the engine finds in a post, each with its weight and where it was found.
+//!
+//! [`Matcher`] is compiled once from the [`Lexicons`] (one Aho-Corasick automaton over every phrase of
+//! every language, hash maps for hashtags and brand tags) and then scans posts without allocating
+//! much. Scanning only *collects* evidence; [`crate::verdict::decide`] turns it into a verdict.
+
+use std::collections::{HashMap, HashSet};
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use serde::{Deserialize, Serialize};
+
+use crate::explain::{Lang, explain};
+use crate::lexicon::{Brand, BrandWeights, LexiconError, Lexicons, LinkKind, MarkerKind, Term};
+use crate::normalize::{Folded, fold, fold_term};
+use crate::post::Post;
+
+/// What a piece of evidence says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignalKind {
+    /// A clear ad label, up front.
+    ClearDisclosure,
+    /// A clear ad label, but after the fold or behind many hashtags.
+    BuriedDisclosure,
+    /// A weak label (`#sp`, `#collab`, `thanks to`, `hợp tác`).
+    AmbiguousDisclosure,
+    /// "Not sponsored" and the like.
+    Negation,
+    /// The platform shows an ad label (Sponsored, Paid partnership, Promotional content).
+    PlatformDisclosure,
+    /// The platform's data marks the post as commercial (shop anchor, Spark Ads, e-commerce video).
+    PlatformCommerce,
+    DiscountCode,
+    ShopCta,
+    SelfPromo,
+    ShopAccount,
+    AffiliateLink,
+    MarketplaceLink,
+    LinkInBio,
+    ShortLink,
+    TrackingLink,
+    BrandHashtag,
+    ProductLineHashtag,
+    CampaignHashtag,
+    BrandMention,
+    BrandName,
+}
+
+impl SignalKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SignalKind::ClearDisclosure => "clear_disclosure",
+            SignalKind::BuriedDisclosure => "buried_disclosure",
+            SignalKind::AmbiguousDisclosure => "ambiguous_disclosure",
+            SignalKind::Negation => "negation",
+            SignalKind::PlatformDisclosure => "platform_disclosure",
+            SignalKind::PlatformCommerce => "platform_commerce",
+            SignalKind::DiscountCode => "discount_code",
+            SignalKind::ShopCta => "shop_cta",
+            SignalKind::SelfPromo => "self_promo",
+            SignalKind::ShopAccount => "shop_account",
+            SignalKind::AffiliateLink => "affiliate_link",
+            SignalKind::MarketplaceLink => "marketplace_link",
+            SignalKind::LinkInBio => "link_in_bio",
+            SignalKind::ShortLink => "short_link",
+            SignalKind::TrackingLink => "tracking_link",
+            SignalKind::BrandHashtag => "brand_hashtag",
+            SignalKind::ProductLineHashtag => "product_line_hashtag",
+            SignalKind::CampaignHashtag => "campaign_hashtag",
+            SignalKind::BrandMention => "brand_mention",
+            SignalKind::BrandName => "brand_name",
+        }
+    }
+
+    /// The broad class reported as `kind` in evidence.
+    pub fn class(self) -> EvidenceClass {
+        match self {
+            SignalKind::ClearDisclosure
+            | SignalKind::BuriedDisclosure
+            | SignalKind::AmbiguousDisclosure
+            | SignalKind::PlatformDisclosure => EvidenceClass::Disclosure,
+            SignalKind::Negation => EvidenceClass::Negation,
+            _ => EvidenceClass::Commercial,
+        }
+    }
+
+    /// Names a brand (tagging a brand is the most common pseudo-disclosure on TikTok: ambiguous).
+    pub fn names_brand(self) -> bool {
+        matches!(
+            self,
+            SignalKind::BrandHashtag
+                | SignalKind::ProductLineHashtag
+                | SignalKind::CampaignHashtag
+                | SignalKind::BrandMention
+                | SignalKind::BrandName
+        )
+    }
+}
+
+/// The class of a signal: does it disclose, show money, or deny?
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EvidenceClass {
+    Disclosure,
+    Commercial,
+    Negation,
+}
+
+/// Which part of the post a signal was found in. Offsets are relative to that field's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    Caption,
+    Hashtag,
+    Mention,
+    Link,
+    Handle,
+    DisplayName,
+    Music,
+    Bio,
+    Sticker,
+    Label,
+}
+
+/// One signal, with the original text it matched.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Evidence {
+    pub signal: SignalKind,
+    pub kind: EvidenceClass,
+    /// The matched text exactly as the creator wrote it.
+    pub text: String,
+    pub field: Field,
+    /// Byte offsets of `text` in the field (for `hashtag`, `mention`, `link`, `sticker`: in that entry).
+    pub start: usize,
+    pub end: usize,
+    /// Commercial evidence weight, 0–1 (0 for negations).
+    pub weight: f32,
+    /// A short explanation a user can read, in the requested language.
+    pub explanation: String,
+}
+
+/// Captions longer than this are judged on their first 64 KiB: TikTok captions are at most a few
+/// thousand characters, and the cap keeps a hostile 10 MB caption from costing more than any other.
+pub const MAX_FIELD_BYTES: usize = 64 * 1024;
+
+fn cap(text: &str) -> &str {
+    if text.len() <= MAX_FIELD_BYTES {
+        return text;
+    }
+    let mut end = MAX_FIELD_BYTES;
+    while end > 0 && !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// Scripts written without spaces between words: terms in them match anywhere.
+fn is_spaceless_char(c: char) -> bool {
+    matches!(c as u32,
+        0x0E00..=0x0EFF | 0x1000..=0x109F | 0x1780..=0x17FF | 0x3040..=0x30FF | 0x3400..=0x9FFF
+        | 0xAC00..=0xD7A3 | 0x1100..=0x11FF | 0xF900..=0xFAFF | 0xFF66..=0xFF9F)
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// The language of a text from its script, when the script tells (Latin-script languages other than
+/// Vietnamese are not guessed: their markers all apply).
+pub fn detect_language(text: &str) -> Option<&'static str> {
+    let (mut vi, mut th, mut hangul, mut kana, mut han) = (0u32, 0u32, 0u32, 0u32, 0u32);
+    for c in text.chars().take(2000) {
+        match c as u32 {
+            0x0E00..=0x0E7F => th += 1,
+            0xAC00..=0xD7A3 | 0x1100..=0x11FF => hangul += 1,
+            0x3040..=0x30FF => kana += 1,
+            0x4E00..=0x9FFF => han += 1,
+            // Letters only Vietnamese uses: ơ ư ă đ and the stacked tone marks.
+            0x0102 | 0x0103 | 0x0110 | 0x0111 | 0x01A0 | 0x01A1 | 0x01AF | 0x01B0 | 0x1EA0..=0x1EF9 => vi += 1,
+            _ => {}
+        }
+    }
+    let best = [(th, "th"), (hangul, "ko"), (kana, "ja"), (vi, "vi")]
+        .into_iter()
+        .max_by_key(|(n, _)| *n)
+        .filter(|(n, _)| *n > 0);
+    match best {
+        Some((_, code)) => Some(code),
+        None if han > 0 => Some("zh"),
+        None => None,
+    }
+}
+
+/// What a compiled pattern stands for.
+#[derive(Debug, Clone)]
+enum Entry {
+    Marker(usize),
+    BrandAlias,
+}
+
+/// A brand tag in the hashtag map.
+#[derive(Debug, Clone, Copy)]
+enum BrandTag {
+    Tag(usize),
+    Line,
+}
+
+/// The compiled matchers.
+pub struct Matcher {
+    terms: Vec<Term>,
+    brands: Vec<Brand>,
+    /// Phrases (non-hashtag terms and brand aliases) in running text.
+    phrases: AhoCorasick,
+    phrase_entries: Vec<Vec<Entry>>,
+    phrase_spaceless: Vec<bool>,
+    /// Whole-hashtag lookups: folded hashtag body → marker terms.
+    hashtag_terms: HashMap<String, Vec<usize>>,
+    /// Shop-account words, matched against handles, display names and music titles.
+    shop_words: Vec<usize>,
+    brand_tags: HashMap<String, BrandTag>,
+    campaign_suffixes: Vec<String>,
+    campaign_prefixes: Vec<String>,
+    hosts: HashMap<String, (LinkKind, f32)>,
+    wildcard_hosts: Vec<(String, LinkKind, f32)>,
+    affiliate_rules: Vec<crate::lexicon::AffiliateRule>,
+    tracking_params: HashSet<String>,
+    tracking_weight: f32,
+    brand_weights: BrandWeights,
+}
+
+/// Priority when one folded phrase means different things in different languages.
+fn kind_rank(kind: MarkerKind) -> u8 {
+    match kind {
+        MarkerKind::Exception => 7,
+        MarkerKind::Negation => 6,
+        MarkerKind::ClearDisclosure => 5,
+        MarkerKind::AmbiguousDisclosure => 4,
+        MarkerKind::DiscountCode => 3,
+        MarkerKind::SelfPromo => 2,
+        MarkerKind::ShopCta => 1,
+        MarkerKind::ShopAccount => 0,
+    }
+}
+
+impl Matcher {
+    pub fn new(lex: &Lexicons) -> Result<Matcher, LexiconError> {
+        let terms: Vec<Term> = lex.languages.iter().flat_map(|l| l.terms.iter().cloned()).collect();
+        let brands = lex.brands.brands.clone();
+
+        let mut phrase_index: HashMap<String, usize> = HashMap::new();
+        let mut patterns: Vec<String> = Vec::new();
+        let mut phrase_entries: Vec<Vec<Entry>> = Vec::new();
+        let mut add_phrase = |folded: &str, entry: Entry| {
+            let idx = *phrase_index.entry(folded.to_string()).or_insert_with(|| {
+                patterns.push(folded.to_string());
+                phrase_entries.push(Vec::new());
+                patterns.len() - 1
+            });
+            phrase_entries[idx].push(entry);
+        };
+        let mut hashtag_terms: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut shop_words = Vec::new();
+        for (i, t) in terms.iter().enumerate() {
+            if t.kind == MarkerKind::ShopAccount {
+                shop_words.push(i);
+                continue;
+            }
+            if t.hashtag_only {
+                hashtag_terms.entry(hashtag_key(&t.folded)).or_default().push(i);
+                continue;
+            }
+            add_phrase(&t.folded, Entry::Marker(i));
+            // "paid partnership" also matches #paidpartnership.
+            if !t.needs_code && !matches!(t.kind, MarkerKind::Exception | MarkerKind::Negation) {
+                let key = hashtag_key(&t.folded);
+                if key.chars().count() >= 3 {
+                    hashtag_terms.entry(key).or_default().push(i);
+                }
+            }
+        }
+        for brand in &brands {
+            if brand.generic {
+                continue;
+            }
+            for alias in &brand.aliases {
+                if alias.chars().count() >= 3 {
+                    add_phrase(alias, Entry::BrandAlias);
+                }
+            }
+        }
+        let phrase_spaceless = patterns.iter().map(|p| p.chars().any(is_spaceless_char)).collect();
+        let phrases = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&patterns)
+            .map_err(|e| LexiconError {
+                file: "(all languages)".into(),
+                message: format!("could not compile the phrase matcher: {e}"),
+            })?;
+
+        let mut brand_tags = HashMap::new();
+        for (b, brand) in brands.iter().enumerate() {
+            for t in &brand.tags {
+                brand_tags.insert(t.clone(), BrandTag::Tag(b));
+            }
+            for l in &brand.lines {
+                brand_tags.insert(l.clone(), BrandTag::Line);
+            }
+        }
+
+        let mut hosts = HashMap::new();
+        let mut wildcard_hosts = Vec::new();
+        for g in &lex.links.host_groups {
+            for h in &g.hosts {
+                match h.strip_suffix(".*") {
+                    Some(stem) => wildcard_hosts.push((stem.to_string(), g.kind, g.weight)),
+                    None => {
+                        hosts.insert(h.clone(), (g.kind, g.weight));
+                    }
+                }
+            }
+        }
+        Ok(Matcher {
+            terms,
+            brands,
+            phrases,
+            phrase_entries,
+            phrase_spaceless,
+            hashtag_terms,
+            shop_words,
+            brand_tags,
+            campaign_suffixes: lex.brands.campaign_suffixes.clone(),
+            campaign_prefixes: lex.brands.campaign_prefixes.clone(),
+            hosts,
+            wildcard_hosts,
+            affiliate_rules: lex.links.affiliate_rules.clone(),
+            tracking_params: lex.links.tracking_params.params.iter().cloned().collect(),
+            tracking_weight: lex.links.tracking_params.weight,
+            brand_weights: lex.rules.brand_weights.clone(),
+        })
+    }
+
+    pub fn term_count(&self) -> usize {
+        self.terms.len()
+    }
+
+    pub fn brand_count(&self) -> usize {
+        self.brands.len()
+    }
+
+    fn term_applies(&self, t: &Term, lang: Option<&str>) -> bool {
+        !t.same_language_only || lang == Some(t.language.as_str())
+    }
+
+    /// The best applicable marker among a phrase's entries.
+    fn pick_marker<'a>(&'a self, ids: impl Iterator<Item = &'a usize>, lang: Option<&str>) -> Option<&'a Term> {
+        ids.map(|&i| &self.terms[i])
+            .filter(|t| self.term_applies(t, lang))
+            .max_by(|a, b| {
+                (kind_rank(a.kind), a.weight)
+                    .partial_cmp(&(kind_rank(b.kind), b.weight))
+                    .unwrap_or(std::cmp::Ordering::Equal)
+            })
+    }
+}
+
+/// A hashtag body for lookup: folded, without `_`, `-` and `.` (`#quảng_cáo` = `#quangcao`).
+fn hashtag_key(folded: &str) -> String {
+    folded.chars().filter(|c| c.is_alphanumeric()).collect()
+}
+
+/// One raw finding before it is turned into [`Evidence`].
+pub struct Finding {
+    pub signal: SignalKind,
+    pub field: Field,
+    pub start: usize,
+    pub end: usize,
+    pub weight: f32,
+    /// The original text of the field the offsets point into.
+    pub text: String,
+}
+
+/// Everything found in one post.
+pub struct Scan {
+    pub findings: Vec<Finding>,
+}
+
+/// Collects findings, dropping exact repeats (the same signal on the same text).
+struct Collector {
+    findings: Vec<Finding>,
+    seen: HashSet<(SignalKind, String)>,
+}
+
+impl Collector {
+    fn push(&mut self, signal: SignalKind, field: Field, source: &str, start: usize, end: usize, weight: f32) {
+        let text = source.get(start..end).unwrap_or("").to_string();
+        let key = (signal, fold_term(&text));
+        if !self.seen.insert(key) {
+            return;
+        }
+        self.findings.push(Finding {
+            signal,
+            field,
+            start,
+            end,
+            weight,
+            text,
+        });
+    }
+}
+
+/// Where a caption's hashtags and mentions are, in folded byte offsets.
+struct Tags {
+    /// (start of `#`, end of body, body)
+    hashtags: Vec<(usize, usize)>,
+    mentions: Vec<(usize, usize)>,
+}
+
+fn find_tags(folded: &str) -> Tags {
+    let bytes = folded.as_bytes();
+    let mut hashtags = Vec::new();
+    let mut mentions = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'#' || b == b'@' {
+            let body_start = i + 1;
+            let mut end = body_start;
+            for (off, c) in folded[body_start..].char_indices() {
+                if is_word_char(c) || (b == b'@' && c == '.') {
+                    end = body_start + off + c.len_utf8();
+                } else {
+                    break;
+                }
+            }
+            // A handle may not end with a dot ("@brand." at the end of a sentence).
+            while b == b'@' && end > body_start && folded.as_bytes()[end - 1] == b'.' {
+                end -= 1;
+            }
+            if end > body_start {
+                if b == b'#' {
+                    hashtags.push((i, end));
+                } else {
+                    mentions.push((i, end));
+                }
+                i = end;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    Tags { hashtags, mentions }
+}
+
+/// Split `ExcitedToPartnerWithAcme` into `Excited To Partner With Acme`.
+fn segment_camel_case(tag: &str) -> Option<String> {
+    let mut out = String::with_capacity(tag.len() + 8);
+    let mut splits = 0;
+    let mut prev: Option<char> = None;
+    for c in tag.chars() {
+        if let Some(p) = prev
+            && ((c.is_uppercase() && p.is_lowercase()) || (c.is_alphabetic() && p.is_ascii_digit()) || c == '_')
+        {
+            out.push(' ');
+            splits += 1;
+        }
+        if c != '_' {
+            out.push(c);
+        }
+        prev = Some(c);
+    }
+    (splits >= 1).then_some(out)
+}
+
+/// A code-like token right after `at` in `original`: 3–20 letters/digits with a digit or all capitals.
+fn code_after(original: &str, at: usize) -> Option<(usize, usize)> {
+    let rest = original.get(at..)?;
+    let skip = rest
+        .char_indices()
+        .find(|(_, c)| !(c.is_whitespace() || matches!(c, ':' | '"' | '\'' | '“' | '”' | '«' | '»' | '-' | '=')))
+        .map(|(i, _)| i)?;
+    let token_start = at + skip;
+    let token: String = original[token_start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    let n = token.chars().count();
+    if !(3..=20).contains(&n) {
+        return None;
+    }
+    let has_digit = token.chars().any(|c| c.is_ascii_digit());
+    let has_letter = token.chars().any(|c| c.is_ascii_alphabetic());
+    let all_caps = has_letter && token.chars().all(|c| !c.is_ascii_lowercase());
+    ((has_digit && has_letter) || (all_caps && n >= 4)).then_some((token_start, token_start + token.len()))
+}
+
+impl Matcher {
+    /// Scan every field of a post.
+    pub fn scan(&self, post: &Post) -> Scan {
+        let caption = cap(&post.caption);
+        let lang = post
+            .language
+            .as_deref()
+            .filter(|l| !l.is_empty())
+            .map(|l| l.split(['-', '_']).next().unwrap_or(l))
+            .or_else(|| detect_language(caption));
+        let mut out = Collector {
+            findings: Vec::new(),
+            seen: HashSet::new(),
+        };
+        let folded_caption = fold(caption);
+        self.scan_text(caption, &folded_caption, Field::Caption, lang, &mut out);
+        for sticker in &post.stickers {
+            let s = cap(sticker);
+            self.scan_text(s, &fold(s), Field::Sticker, lang, &mut out);
+        }
+        // Structured hashtags and mentions that the caption does not already carry inline.
+        for tag in &post.hashtags {
+            let tag = cap(tag.trim_start_matches(['#', '＃']));
+            let key = hashtag_key(&fold(tag).text);
+            if key.is_empty() || folded_caption.text.contains(&format!("#{}", fold(tag).text)) {
+                continue;
+            }
+            self.scan_hashtag(tag, 0, tag.len(), &key, Field::Hashtag, lang, &mut out);
+        }
+        for mention in &post.mentions {
+            let m = cap(mention.trim_start_matches('@'));
+            let key = hashtag_key(&fold(m).text);
+            if key.is_empty() || folded_caption.text.contains(&format!("@{}", fold(m).text)) {
+                continue;
+            }
+            self.scan_mention(m, 0, m.len(), &key, Field::Mention, &mut out);
+        }
+        for link in &post.links {
+            let l = cap(link);
+            self.scan_url(l, 0, l.len(), Field::Link, &mut out);
+        }
+        if let Some(bio) = post.creator.bio.as_deref() {
+            // Only links count in a bio: its words describe the person, not this post.
+            let bio = cap(bio);
+            self.scan_urls_in(bio, Field::Bio, &mut out);
+        }
+        self.scan_shop_account(&post.creator.handle, Field::Handle, true, &mut out);
+        if let Some(name) = post.creator.display_name.as_deref() {
+            self.scan_shop_account(name, Field::DisplayName, false, &mut out);
+        }
+        if let Some(music) = post.music_title.as_deref() {
+            self.scan_shop_account(music, Field::Music, false, &mut out);
+        }
+        Scan {
+            findings: out.findings,
+        }
+    }
+
+    fn scan_text(&self, original: &str, folded: &Folded, field: Field, lang: Option<&str>, out: &mut Collector) {
+        let text = folded.text.as_str();
+        let tags = find_tags(text);
+        let inside_tag = |pos: usize| {
+            tags.hashtags
+                .iter()
+                .chain(tags.mentions.iter())
+                .any(|&(s, e)| pos > s && pos < e)
+        };
+        for m in self.phrases.find_iter(text) {
+            let (s, e) = (m.start(), m.end());
+            let pid = m.pattern().as_usize();
+            if inside_tag(s) {
+                continue;
+            }
+            if !self.phrase_spaceless[pid] {
+                let before = text[..s].chars().next_back();
+                let after = text[e..].chars().next();
+                if before.is_some_and(is_word_char) || after.is_some_and(is_word_char) {
+                    continue;
+                }
+            }
+            let entries = &self.phrase_entries[pid];
+            let marker = self.pick_marker(
+                entries.iter().filter_map(|en| match en {
+                    Entry::Marker(i) => Some(i),
+                    Entry::BrandAlias => None,
+                }),
+                lang,
+            );
+            let (os, oe) = folded.original_range(s, e);
+            match marker {
+                Some(t) => self.push_marker(t, original, os, oe, field, out),
+                None => {
+                    if entries.iter().any(|en| matches!(en, Entry::BrandAlias)) {
+                        out.push(SignalKind::BrandName, field, original, os, oe, self.brand_weights.brand_name);
+                    }
+                }
+            }
+        }
+        for &(s, e) in &tags.hashtags {
+            let key = hashtag_key(&text[s + 1..e]);
+            let (os, oe) = folded.original_range(s, e);
+            self.scan_hashtag(original, os, oe, &key, field, lang, out);
+        }
+        for &(s, e) in &tags.mentions {
+            let key = hashtag_key(&text[s + 1..e]);
+            let (os, oe) = folded.original_range(s, e);
+            self.scan_mention(original, os, oe, &key, field, out);
+        }
+        self.scan_urls_in(original, field, out);
+    }
+
+    fn push_marker(&self, t: &Term, original: &str, os: usize, oe: usize, field: Field, out: &mut Collector) {
+        let signal = match t.kind {
+            MarkerKind::Exception => return,
+            MarkerKind::Negation => SignalKind::Negation,
+            MarkerKind::ClearDisclosure => SignalKind::ClearDisclosure,
+            MarkerKind::AmbiguousDisclosure => SignalKind::AmbiguousDisclosure,
+            MarkerKind::DiscountCode => SignalKind::DiscountCode,
+            MarkerKind::ShopCta => SignalKind::ShopCta,
+            MarkerKind::SelfPromo => SignalKind::SelfPromo,
+            MarkerKind::ShopAccount => SignalKind::ShopAccount,
+        };
+        let mut end = oe;
+        if t.needs_code {
+            match code_after(original, oe) {
+                Some((_, ce)) => end = ce,
+                None => return,
+            }
+        }
+        out.push(signal, field, original, os, end, t.weight);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn scan_hashtag(
+        &self,
+        original: &str,
+        os: usize,
+        oe: usize,
+        key: &str,
+        field: Field,
+        lang: Option<&str>,
+        out: &mut Collector,
+    ) {
+        if let Some(ids) = self.hashtag_terms.get(key)
+            && let Some(t) = self.pick_marker(ids.iter(), lang)
+            && !t.needs_code
+        {
+            self.push_marker(t, original, os, oe, field, out);
+            return;
+        }
+        if self.scan_brand_hashtag(original, os, oe, key, field, out) {
+            return;
+        }
+        // #ExcitedToPartnerWithAcme: run the phrase matcher over the segmented words.
+        let written = original.get(os..oe).unwrap_or("").trim_start_matches(['#', '＃']);
+        if written.len() >= 8
+            && let Some(segmented) = segment_camel_case(written)
+        {
+            let folded = fold(&segmented);
+            for m in self.phrases.find_iter(&folded.text) {
+                let (s, e) = (m.start(), m.end());
+                let before = folded.text[..s].chars().next_back();
+                let after = folded.text[e..].chars().next();
+                if before.is_some_and(is_word_char) || after.is_some_and(is_word_char) {
+                    continue;
+                }
+                let entries = &self.phrase_entries[m.pattern().as_usize()];
+                let marker = self.pick_marker(
+                    entries.iter().filter_map(|en| match en {
+                        Entry::Marker(i) => Some(i),
+                        Entry::BrandAlias => None,
+                    }),
+                    lang,
+                );
+                if let Some(t) = marker
+                    && !t.needs_code
+                {
+                    self.push_marker(t, original, os, oe, field, out);
+                }
+            }
+        }
+    }
+
+    /// Brand and campaign hashtags. Returns whether one matched.
+    fn scan_brand_hashtag(
+        &self,
+        original: &str,
+        os: usize,
+        oe: usize,
+        key: &str,
+        field: Field,
+        out: &mut Collector,
+    ) -> bool {
+        match self.brand_tags.get(key) {
+            Some(BrandTag::Tag(b)) if !self.brands[*b].generic => {
+                out.push(SignalKind::BrandHashtag, field, original, os, oe, self.brand_weights.brand_hashtag);
+                return true;
+            }
+            Some(BrandTag::Line) => {
+                out.push(SignalKind::ProductLineHashtag, field, original, os, oe, self.brand_weights.product_line_hashtag);
+                return true;
+            }
+            _ => {}
+        }
+        // <brand><suffix>: #vinamilkpartner, #samsungvietnam
+        for suffix in &self.campaign_suffixes {
+            if let Some(stem) = key.strip_suffix(suffix.as_str())
+                && !stem.is_empty()
+                && matches!(self.brand_tags.get(stem), Some(BrandTag::Tag(_)) | Some(BrandTag::Line))
+            {
+                out.push(SignalKind::CampaignHashtag, field, original, os, oe, self.brand_weights.campaign_hashtag);
+                return true;
+            }
+        }
+        for prefix in &self.campaign_prefixes {
+            if let Some(stem) = key.strip_prefix(prefix.as_str())
+                && !stem.is_empty()
+                && matches!(self.brand_tags.get(stem), Some(BrandTag::Tag(_)))
+            {
+                out.push(SignalKind::CampaignHashtag, field, original, os, oe, self.brand_weights.campaign_hashtag);
+                return true;
+            }
+        }
+        // <brand><more words>: a product or campaign tag of a distinctive brand (#vinamilkgreenfarm).
+        let chars: Vec<(usize, char)> = key.char_indices().collect();
+        for (n, &(at, _)) in chars.iter().enumerate().skip(5) {
+            if chars.len() - n < 3 {
+                break;
+            }
+            if let Some(BrandTag::Tag(b)) = self.brand_tags.get(&key[..at])
+                && !self.brands[*b].generic
+            {
+                out.push(SignalKind::ProductLineHashtag, field, original, os, oe, self.brand_weights.product_line_hashtag);
+                return true;
+            }
+        }
+        false
+    }
+
+    fn scan_mention(&self, original: &str, os: usize, oe: usize, key: &str, field: Field, out: &mut Collector) {
+        let mut hit = self.brand_tags.get(key).is_some();
+        if !hit {
+            // @brand.vn, @brandofficial, @brand_indonesia
+            hit = self.campaign_suffixes.iter().any(|suffix| {
+                key.strip_suffix(suffix.as_str())
+                    .is_some_and(|stem| !stem.is_empty() && matches!(self.brand_tags.get(stem), Some(BrandTag::Tag(_))))
+            });
+        }
+        if hit {
+            out.push(SignalKind::BrandMention, field, original, os, oe, self.brand_weights.brand_mention);
+        }
+    }
+
+    /// Shop words in a handle, display name or music title.
+    fn scan_shop_account(&self, text: &str, field: Field, is_handle: bool, out: &mut Collector) {
+        if text.is_empty() {
+            return;
+        }
+        let text = cap(text);
+        let folded = fold(text);
+        for &i in &self.shop_words {
+            let t = &self.terms[i];
+            let needle = t.folded.as_str();
+            let mut from = 0;
+            while let Some(pos) = folded.text.get(from..).and_then(|h| h.find(needle)) {
+                let s = from + pos;
+                let e = s + needle.len();
+                from = e;
+                let before = folded.text[..s].chars().next_back();
+                let after = folded.text[e..].chars().next();
+                let ok = if is_handle {
+                    // Handles run words together (thoitrangshop99): accept a boundary, or a neighbour word
+                    // of at least three letters (`bishop` is not a shop).
+                    let lead: String = folded.text[..s].chars().rev().take_while(|c| c.is_alphabetic()).collect();
+                    let trail: String = folded.text[e..].chars().take_while(|c| c.is_alphabetic()).collect();
+                    (lead.is_empty() || lead.chars().count() >= 3) && (trail.is_empty() || trail.chars().count() >= 3)
+                } else {
+                    !before.is_some_and(is_word_char) && !after.is_some_and(is_word_char)
+                };
+                if ok {
+                    let (os, oe) = folded.original_range(s, e);
+                    out.push(SignalKind::ShopAccount, field, text, os, oe, t.weight);
+                    return;
+                }
+            }
+        }
+    }
+
+    fn scan_urls_in(&self, original: &str, field: Field, out: &mut Collector) {
+        for (s, e) in find_urls(original) {
+            self.scan_url(original, s, e, field, out);
+        }
+    }
+
+    /// Classify one URL at `original[s..e]`.
+    fn scan_url(&self, original: &str, s: usize, e: usize, field: Field, out: &mut Collector) {
+        let Some(url) = original.get(s..e) else { return };
+        let Some(parts) = UrlParts::parse(url) else { return };
+        let mut best: Option<(SignalKind, f32)> = None;
+        let mut consider = |kind: SignalKind, w: f32| {
+            if best.is_none_or(|(_, bw)| w > bw) {
+                best = Some((kind, w));
+            }
+        };
+        if let Some((kind, w)) = self.host_kind(&parts.host) {
+            consider(link_signal(kind), w);
+        }
+        for rule in &self.affiliate_rules {
+            let host_ok = rule.hosts.iter().any(|h| h == "*" || host_matches(&parts.host, h));
+            if !host_ok {
+                continue;
+            }
+            let param_hit = parts.params.iter().any(|p| rule.params.iter().any(|r| r == p));
+            let path_hit = rule.paths.iter().any(|p| parts.path.contains(p.as_str()));
+            if param_hit || path_hit {
+                consider(SignalKind::AffiliateLink, rule.weight);
+            }
+        }
+        if parts.params.iter().any(|p| self.tracking_params.contains(p)) {
+            consider(SignalKind::TrackingLink, self.tracking_weight);
+        }
+        if let Some((kind, w)) = best {
+            out.push(kind, field, original, s, e, w);
+        }
+    }
+
+    fn host_kind(&self, host: &str) -> Option<(LinkKind, f32)> {
+        // Exact host, then each parent domain (www.shopee.vn → shopee.vn).
+        let mut h = host;
+        loop {
+            if let Some(&(k, w)) = self.hosts.get(h) {
+                return Some((k, w));
+            }
+            match h.find('.') {
+                Some(dot) if h[dot + 1..].contains('.') => h = &h[dot + 1..],
+                _ => break,
+            }
+        }
+        self.wildcard_hosts
+            .iter()
+            .find(|(stem, _, _)| host_matches(host, &format!("{stem}.*")))
+            .map(|(_, k, w)| (*k, *w))
+    }
+}
+
+fn link_signal(kind: LinkKind) -> SignalKind {
+    match kind {
+        LinkKind::AffiliateLink => SignalKind::AffiliateLink,
+        LinkKind::MarketplaceLink => SignalKind::MarketplaceLink,
+        LinkKind::LinkInBio => SignalKind::LinkInBio,
+        LinkKind::ShortLink => SignalKind::ShortLink,
+        LinkKind::TrackingLink => SignalKind::TrackingLink,
+    }
+}
+
+/// Whether `host` is `pattern` or a subdomain of it; `amazon.*` matches any public suffix after `amazon`.
+fn host_matches(host: &str, pattern: &str) -> bool {
+    if let Some(stem) = pattern.strip_suffix(".*") {
+        // amazon.* : some label sequence ending in "amazon" followed by a TLD-ish suffix of 1–2 labels.
+        let labels: Vec<&str> = host.split('.').collect();
+        let stem_labels: Vec<&str> = stem.split('.').collect();
+        for tld_len in 1..=2usize {
+            if labels.len() < stem_labels.len() + tld_len {
+                continue;
+            }
+            let end = labels.len() - tld_len;
+            if labels[end - stem_labels.len()..end] == stem_labels[..] {
+                return true;
+            }
+        }
+        false
+    } else {
+        host == pattern || host.strip_suffix(pattern).is_some_and(|rest| rest.ends_with('.'))
+    }
+}
+
+/// The parts of a URL the rules look at, lower-cased.
+struct UrlParts {
+    host: String,
+    path: String,
+    params: Vec<String>,
+}
+
+impl UrlParts {
+    fn parse(url: &str) -> Option<UrlParts> {
+        let lower = url.to_ascii_lowercase();
+        let rest = lower
+            .strip_prefix("https://")
+            .or_else(|| lower.strip_prefix("http://"))
+            .unwrap_or(&lower);
+        let host_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+        let host = rest[..host_end].split('@').next_back()?.split(':').next()?.trim_end_matches('.');
+        if !host.contains('.') {
+            return None;
+        }
+        let after = &rest[host_end..];
+        let (path, query) = match after.find('?') {
+            Some(q) => (&after[..q], &after[q + 1..]),
+            None => (after, ""),
+        };
+        let query = query.split('#').next().unwrap_or("");
+        let params = query
+            .split('&')
+            .filter_map(|kv| kv.split('=').next())
+            .filter(|k| !k.is_empty())
+            .map(str::to_string)
+            .collect();
+        Some(UrlParts {
+            host: host.to_string(),
+            path: path.to_string(),
+            params,
+        })
+    }
+}
+
+/// URLs in free text: `http(s)://…`, `www.…`, and bare `host.tld/path` (a bare host needs a path, so
+/// "v.v." or "e.g." never count).
+pub fn find_urls(text: &str) -> Vec<(usize, usize)> {
+    let mut found = Vec::new();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // Token boundaries: whitespace and brackets/quotes.
+        let is_sep = |b: u8| b.is_ascii_whitespace() || matches!(b, b'(' | b')' | b'[' | b']' | b'<' | b'>' | b'"' | b'\'');
+        if is_sep(bytes[i]) || bytes[i] >= 0x80 {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && !is_sep(bytes[i]) && bytes[i] < 0x80 {
+            i += 1;
+        }
+        let mut end = i;
+        while end > start && matches!(bytes[end - 1], b'.' | b',' | b'!' | b'?' | b':' | b';') {
+            end -= 1;
+        }
+        let token = &text[start..end];
+        let lower = token.to_ascii_lowercase();
+        let explicit = lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("www.");
+        let looks_bare = || {
+            let Some(slash) = token.find('/') else { return false };
+            let host = &token[..slash];
+            let labels: Vec<&str> = host.split('.').collect();
+            labels.len() >= 2
+                && labels.iter().all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+                && labels.last().is_some_and(|tld| tld.len() >= 2 && tld.bytes().all(|b| b.is_ascii_alphabetic()))
+        };
+        // Skip a leading '#' or '@': those are tags, not links.
+        if (explicit || looks_bare()) && !token.starts_with(['#', '@']) && token.len() > 4 {
+            found.push((start, end));
+        }
+    }
+    found
+}
+
+/// Build the user-facing evidence from findings.
+pub fn to_evidence(
+    findings: Vec<Finding>,
+    explanations: &crate::lexicon::Explanations,
+    lang: Lang,
+) -> Vec<Evidence> {
+    findings
+        .into_iter()
+        .map(|f| Evidence {
+            signal: f.signal,
+            kind: f.signal.class(),
+            explanation: explain(explanations, f.signal.as_str(), lang, &f.text),
+            text: f.text,
+            field: f.field,
+            start: f.start,
+            end: f.end,
+            weight: f.weight,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_urls() {
+        let t = "Buy here https://amzn.to/2gKKV6N, or shope.ee/abc (v.v. e.g.) www.example.com";
+        let urls: Vec<&str> = find_urls(t).into_iter().map(|(s, e)| &t[s..e]).collect();
+        assert_eq!(urls, vec!["https://amzn.to/2gKKV6N", "shope.ee/abc", "www.example.com"]);
+    }
+
+    #[test]
+    fn matches_hosts() {
+        assert!(host_matches("www.amazon.co.uk", "amazon.*"));
+        assert!(host_matches("amazon.com", "amazon.*"));
+        assert!(!host_matches("notamazon.com", "amazon.*"));
+        assert!(host_matches("s.shopee.vn", "shopee.vn"));
+        assert!(!host_matches("xshopee.vn", "shopee.vn"));
+    }
+
+    #[test]
+    fn segments_hashtags() {
+        assert_eq!(
+            segment_camel_case("ExcitedToPartnerWithAcme").as_deref(),
+            Some("Excited To Partner With Acme")
+        );
+        assert_eq!(segment_camel_case("lowercase"), None);
+    }
+
+    #[test]
+    fn codes() {
+        let t = "use code MAI20 now";
+        assert_eq!(code_after(t, 8).map(|(s, e)| &t[s..e]), Some("MAI20"));
+        assert_eq!(code_after("use code for this", 8), None);
+        assert_eq!(code_after("code: SALE", 5).map(|(s, e)| &"code: SALE"[s..e]), Some("SALE"));
+    }
+
+    #[test]
+    fn detects_languages_by_script() {
+        assert_eq!(detect_language("Giấc mơ của chúng ta"), Some("vi"));
+        assert_eq!(detect_language("광고 협찬"), Some("ko"));
+        assert_eq!(detect_language("ビアボール"), Some("ja"));
+        assert_eq!(detect_language("廣告"), Some("zh"));
+        assert_eq!(detect_language("hello"), None);
+    }
+}
