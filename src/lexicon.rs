@@ -198,6 +198,9 @@ pub struct HostGroup {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AffiliateRule {
+    /// What a matching URL is; `affiliate_link` unless given (e.g. `marketplace_link` for shop product paths).
+    #[serde(default = "default_rule_kind")]
+    pub kind: LinkKind,
     pub hosts: Vec<String>,
     #[serde(default)]
     pub params: Vec<String>,
@@ -207,6 +210,10 @@ pub struct AffiliateRule {
     #[serde(default)]
     #[allow(dead_code)]
     note: Option<String>,
+}
+
+fn default_rule_kind() -> LinkKind {
+    LinkKind::AffiliateLink
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -324,7 +331,7 @@ pub fn parse_language(source: &Source<'_>) -> Result<Language, LexiconError> {
     if raw.sources.is_empty() {
         return Err(err(file, "`sources` is empty: say where the terms come from"));
     }
-    let mut seen: HashMap<(String, bool), String> = HashMap::new();
+    let mut seen: HashMap<(String, bool, bool), String> = HashMap::new();
     let mut terms = Vec::new();
     for (gi, group) in raw.groups.iter().enumerate() {
         let where_ = format!("group {} ({:?})", gi + 1, group.kind);
@@ -363,7 +370,7 @@ pub fn parse_language(source: &Source<'_>) -> Result<Language, LexiconError> {
             if hashtag_only && folded.contains(' ') {
                 return Err(err(file, format!("{where_}: hashtag term `{written}` contains a space")));
             }
-            let key = (folded.clone(), hashtag_only);
+            let key = (folded.clone(), hashtag_only, needs_code);
             if let Some(previous) = seen.insert(key, written.clone()) {
                 return Err(err(
                     file,

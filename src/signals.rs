@@ -733,7 +733,7 @@ impl Matcher {
     }
 
     fn scan_mention(&self, original: &str, os: usize, oe: usize, key: &str, field: Field, out: &mut Collector) {
-        let mut hit = self.brand_tags.get(key).is_some();
+        let mut hit = self.brand_tags.contains_key(key);
         if !hit {
             // @brand.vn, @brandofficial, @brand_indonesia
             hit = self.campaign_suffixes.iter().any(|suffix| {
@@ -808,7 +808,7 @@ impl Matcher {
             let param_hit = parts.params.iter().any(|p| rule.params.iter().any(|r| r == p));
             let path_hit = rule.paths.iter().any(|p| parts.path.contains(p.as_str()));
             if param_hit || path_hit {
-                consider(SignalKind::AffiliateLink, rule.weight);
+                consider(link_signal(rule.kind), rule.weight);
             }
         }
         if parts.params.iter().any(|p| self.tracking_params.contains(p)) {
@@ -819,22 +819,31 @@ impl Matcher {
         }
     }
 
+    /// The strongest host rule that matches: exact host or a parent domain, or a `name.*` wildcard
+    /// (`c.lazada.co.id` is a click tracker even though `lazada.*` is a marketplace).
     fn host_kind(&self, host: &str) -> Option<(LinkKind, f32)> {
-        // Exact host, then each parent domain (www.shopee.vn → shopee.vn).
+        let mut best: Option<(LinkKind, f32)> = None;
+        let mut keep = |hit: (LinkKind, f32)| {
+            if best.is_none_or(|(_, w)| hit.1 > w) {
+                best = Some(hit);
+            }
+        };
         let mut h = host;
         loop {
-            if let Some(&(k, w)) = self.hosts.get(h) {
-                return Some((k, w));
+            if let Some(&hit) = self.hosts.get(h) {
+                keep(hit);
             }
             match h.find('.') {
                 Some(dot) if h[dot + 1..].contains('.') => h = &h[dot + 1..],
                 _ => break,
             }
         }
-        self.wildcard_hosts
-            .iter()
-            .find(|(stem, _, _)| host_matches(host, &format!("{stem}.*")))
-            .map(|(_, k, w)| (*k, *w))
+        for (stem, kind, weight) in &self.wildcard_hosts {
+            if host_matches(host, &format!("{stem}.*")) {
+                keep((*kind, *weight));
+            }
+        }
+        best
     }
 }
 
