@@ -165,6 +165,10 @@ pub struct Brands {
     pub sources: Vec<String>,
     #[serde(default)]
     pub campaign_suffixes: Vec<String>,
+    /// The suffixes that still count on a `generic` brand (`#applepartner` yes, `#applevietnam` no:
+    /// fans name their communities after games and common-word brands, they do not partner with them).
+    #[serde(default)]
+    pub generic_campaign_suffixes: Vec<String>,
     #[serde(default)]
     pub campaign_prefixes: Vec<String>,
     pub brands: Vec<Brand>,
@@ -182,6 +186,7 @@ pub enum LinkKind {
     LinkInBio,
     ShortLink,
     TrackingLink,
+    OtherLink,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -218,6 +223,17 @@ fn default_rule_kind() -> LinkKind {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct OtherLinks {
+    pub weight: f32,
+    /// Hosts that are never commercial evidence by themselves (social profiles, video sites).
+    pub ignore_hosts: Vec<String>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    note: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TrackingParams {
     pub weight: f32,
     pub params: Vec<String>,
@@ -228,6 +244,8 @@ pub struct TrackingParams {
 pub struct Links {
     pub sources: Vec<String>,
     pub host_groups: Vec<HostGroup>,
+    /// Any other external link (not a social or video profile): a weak hint that something is linked.
+    pub other_links: OtherLinks,
     #[serde(default)]
     pub affiliate_rules: Vec<AffiliateRule>,
     pub tracking_params: TrackingParams,
@@ -428,7 +446,11 @@ fn validate_brands(file: &str, brands: &mut Brands) -> Result<(), LexiconError> 
         }
         brand.aliases.retain(|a| !a.is_empty());
     }
-    for list in [&mut brands.campaign_suffixes, &mut brands.campaign_prefixes] {
+    for list in [
+        &mut brands.campaign_suffixes,
+        &mut brands.campaign_prefixes,
+        &mut brands.generic_campaign_suffixes,
+    ] {
         for s in list.iter_mut() {
             *s = fold_term(s).chars().filter(|c| c.is_alphanumeric()).collect();
         }
@@ -438,12 +460,16 @@ fn validate_brands(file: &str, brands: &mut Brands) -> Result<(), LexiconError> 
 }
 
 fn validate_links(file: &str, links: &mut Links) -> Result<(), LexiconError> {
+    let mut seen: HashMap<String, LinkKind> = HashMap::new();
     for g in &mut links.host_groups {
         check_weight(file, &format!("host group {:?}", g.kind), g.weight)?;
         for h in &mut g.hosts {
             *h = h.trim().to_ascii_lowercase();
             if h.is_empty() || h.contains("://") || h.contains(' ') {
                 return Err(err(file, format!("host `{h}` must be a bare host name")));
+            }
+            if let Some(previous) = seen.insert(h.clone(), g.kind) {
+                return Err(err(file, format!("host `{h}` is listed twice ({previous:?} and {:?})", g.kind)));
             }
         }
     }
@@ -460,6 +486,10 @@ fn validate_links(file: &str, links: &mut Links) -> Result<(), LexiconError> {
         }
     }
     check_weight(file, "tracking_params", links.tracking_params.weight)?;
+    check_weight(file, "other_links", links.other_links.weight)?;
+    for h in &mut links.other_links.ignore_hosts {
+        *h = h.trim().to_ascii_lowercase();
+    }
     for p in &mut links.tracking_params.params {
         *p = p.trim().to_ascii_lowercase();
     }

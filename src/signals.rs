@@ -39,6 +39,8 @@ pub enum SignalKind {
     LinkInBio,
     ShortLink,
     TrackingLink,
+    /// Some other external link: weak on its own, it adds up with a call to click or buy.
+    OtherLink,
     BrandHashtag,
     ProductLineHashtag,
     CampaignHashtag,
@@ -64,6 +66,7 @@ impl SignalKind {
             SignalKind::LinkInBio => "link_in_bio",
             SignalKind::ShortLink => "short_link",
             SignalKind::TrackingLink => "tracking_link",
+            SignalKind::OtherLink => "other_link",
             SignalKind::BrandHashtag => "brand_hashtag",
             SignalKind::ProductLineHashtag => "product_line_hashtag",
             SignalKind::CampaignHashtag => "campaign_hashtag",
@@ -219,12 +222,14 @@ pub struct Matcher {
     shop_words: Vec<usize>,
     brand_tags: HashMap<String, BrandTag>,
     campaign_suffixes: Vec<String>,
+    generic_campaign_suffixes: Vec<String>,
     campaign_prefixes: Vec<String>,
     hosts: HashMap<String, (LinkKind, f32)>,
     wildcard_hosts: Vec<(String, LinkKind, f32)>,
     affiliate_rules: Vec<crate::lexicon::AffiliateRule>,
     tracking_params: HashSet<String>,
     tracking_weight: f32,
+    other_links: crate::lexicon::OtherLinks,
     brand_weights: BrandWeights,
 }
 
@@ -329,12 +334,14 @@ impl Matcher {
             shop_words,
             brand_tags,
             campaign_suffixes: lex.brands.campaign_suffixes.clone(),
+            generic_campaign_suffixes: lex.brands.generic_campaign_suffixes.clone(),
             campaign_prefixes: lex.brands.campaign_prefixes.clone(),
             hosts,
             wildcard_hosts,
             affiliate_rules: lex.links.affiliate_rules.clone(),
             tracking_params: lex.links.tracking_params.params.iter().cloned().collect(),
             tracking_weight: lex.links.tracking_params.weight,
+            other_links: lex.links.other_links.clone(),
             brand_weights: lex.rules.brand_weights.clone(),
         })
     }
@@ -699,10 +706,15 @@ impl Matcher {
         }
         // <brand><suffix>: #vinamilkpartner, #samsungvietnam
         for suffix in &self.campaign_suffixes {
-            if let Some(stem) = key.strip_suffix(suffix.as_str())
-                && !stem.is_empty()
-                && matches!(self.brand_tags.get(stem), Some(BrandTag::Tag(_)) | Some(BrandTag::Line))
-            {
+            let Some(stem) = key.strip_suffix(suffix.as_str()).filter(|s| !s.is_empty()) else {
+                continue;
+            };
+            let strong_enough = match self.brand_tags.get(stem) {
+                Some(BrandTag::Tag(b)) => !self.brands[*b].generic || self.generic_campaign_suffixes.contains(suffix),
+                Some(BrandTag::Line) => true,
+                None => false,
+            };
+            if strong_enough {
                 out.push(SignalKind::CampaignHashtag, field, original, os, oe, self.brand_weights.campaign_hashtag);
                 return true;
             }
@@ -814,6 +826,12 @@ impl Matcher {
         if parts.params.iter().any(|p| self.tracking_params.contains(p)) {
             consider(SignalKind::TrackingLink, self.tracking_weight);
         }
+        if best.is_none()
+            && !self.other_links.ignore_hosts.iter().any(|h| host_matches(&parts.host, h))
+            && self.other_links.weight > 0.0
+        {
+            best = Some((SignalKind::OtherLink, self.other_links.weight));
+        }
         if let Some((kind, w)) = best {
             out.push(kind, field, original, s, e, w);
         }
@@ -854,6 +872,7 @@ fn link_signal(kind: LinkKind) -> SignalKind {
         LinkKind::LinkInBio => SignalKind::LinkInBio,
         LinkKind::ShortLink => SignalKind::ShortLink,
         LinkKind::TrackingLink => SignalKind::TrackingLink,
+        LinkKind::OtherLink => SignalKind::OtherLink,
     }
 }
 
