@@ -87,7 +87,11 @@ fn simple_post(obj: &serde_json::Map<String, Value>, line_no: usize) -> Result<P
                 .find_map(|k| c.get(*k).and_then(Value::as_str))
                 .map(str::to_string),
             id: id_of(c.get("id")),
-            bio: c.get("bio").or_else(|| c.get("signature")).and_then(Value::as_str).map(str::to_string),
+            bio: c
+                .get("bio")
+                .or_else(|| c.get("signature"))
+                .and_then(Value::as_str)
+                .map(str::to_string),
         },
         _ => Creator::default(),
     };
@@ -106,7 +110,9 @@ fn simple_post(obj: &serde_json::Map<String, Value>, line_no: usize) -> Result<P
         }
     }
     let platform = match obj.get("platform").and_then(Value::as_str) {
-        Some(p) => serde_json::from_value(Value::String(p.to_ascii_lowercase())).unwrap_or(Platform::Other),
+        Some(p) => {
+            serde_json::from_value(Value::String(p.to_ascii_lowercase())).unwrap_or(Platform::Other)
+        }
         None => Platform::Tiktok,
     };
     Ok(Post {
@@ -139,8 +145,8 @@ pub fn parse_line(line: &str, line_no: usize) -> Result<Vec<Post>, LineError> {
             tiktok::MAX_INPUT_BYTES
         )));
     }
-    let value: Value =
-        serde_json::from_str(line).map_err(|e| LineError(format!("invalid JSON at column {}: {e}", e.column())))?;
+    let value: Value = serde_json::from_str(line)
+        .map_err(|e| LineError(format!("invalid JSON at column {}: {e}", e.column())))?;
     let Value::Object(obj) = &value else {
         return Err(LineError("expected a JSON object".into()));
     };
@@ -216,7 +222,11 @@ pub fn post_csv_row(v: &Verdict) -> String {
 /// One line of the human table: verdict, score, creator, id, and the strongest signals.
 pub fn post_table_row(v: &Verdict) -> String {
     let mut signals: Vec<&Evidence> = v.evidence.iter().collect();
-    signals.sort_by(|a, b| b.weight.partial_cmp(&a.weight).unwrap_or(std::cmp::Ordering::Equal));
+    signals.sort_by(|a, b| {
+        b.weight
+            .partial_cmp(&a.weight)
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
     let top: Vec<String> = signals
         .iter()
         .take(3)
@@ -310,10 +320,25 @@ mod tests {
 
     #[test]
     fn rejects_bad_lines_clearly() {
-        assert!(parse_line("{nope", 1).unwrap_err().0.contains("invalid JSON"));
+        assert!(
+            parse_line("{nope", 1)
+                .unwrap_err()
+                .0
+                .contains("invalid JSON")
+        );
         assert!(parse_line("[1,2]", 1).unwrap_err().0.contains("object"));
-        assert!(parse_line(r#"{"foo": 1}"#, 1).unwrap_err().0.contains("no post found"));
-        assert!(parse_line(r#"{"text": "x", "labels": ["bogus"]}"#, 1).unwrap_err().0.contains("bogus"));
+        assert!(
+            parse_line(r#"{"foo": 1}"#, 1)
+                .unwrap_err()
+                .0
+                .contains("no post found")
+        );
+        assert!(
+            parse_line(r#"{"text": "x", "labels": ["bogus"]}"#, 1)
+                .unwrap_err()
+                .0
+                .contains("bogus")
+        );
     }
 
     #[test]

@@ -79,7 +79,10 @@ impl Engine {
                 .split(|c: char| c.is_whitespace())
                 .filter(|w| w.starts_with(['#', '＃']) && w.chars().count() > 1)
                 .count();
-            if chars > self.rules.up_front_chars || lines >= 2 || hashtags >= self.rules.buried_after_hashtags {
+            if chars > self.rules.up_front_chars
+                || lines >= 2
+                || hashtags >= self.rules.buried_after_hashtags
+            {
                 f.signal = SignalKind::BuriedDisclosure;
             }
         }
@@ -87,7 +90,10 @@ impl Engine {
 
     fn add_labels(&self, post: &Post, findings: &mut Vec<Finding>) {
         for label in &post.labels {
-            let text = label.detail.clone().unwrap_or_else(|| label.kind.as_str().to_string());
+            let text = label
+                .detail
+                .clone()
+                .unwrap_or_else(|| label.kind.as_str().to_string());
             let text = match label.kind {
                 LabelKind::SellerAccount => format!("{text} (seller account)"),
                 LabelKind::PromotionalContent => format!("{text} (promotional content)"),
@@ -96,7 +102,12 @@ impl Engine {
             let (signal, weight) = if label.kind.is_visible_disclosure() {
                 (SignalKind::PlatformDisclosure, 0.97)
             } else {
-                let w = self.rules.label_weights.get(label.kind.as_str()).copied().unwrap_or(0.5);
+                let w = self
+                    .rules
+                    .label_weights
+                    .get(label.kind.as_str())
+                    .copied()
+                    .unwrap_or(0.5);
                 (SignalKind::PlatformCommerce, w)
             };
             let end = text.len();

@@ -48,7 +48,10 @@ impl Confusion {
 /// ambiguous — the labelled sets code "any disclosure present" (Mathur et al. count "affiliate link"
 /// and "support the channel" sentences as disclosures), which is what our disclosure evidence reports.
 pub fn predictions(v: &Verdict) -> (bool, bool) {
-    let disclosed = v.evidence.iter().any(|e| e.kind == EvidenceClass::Disclosure);
+    let disclosed = v
+        .evidence
+        .iter()
+        .any(|e| e.kind == EvidenceClass::Disclosure);
     (v.commercial, disclosed)
 }
 
@@ -63,13 +66,21 @@ pub struct Group {
 }
 
 impl Group {
-    pub fn add(&mut self, v: &Verdict, label_commercial: Option<bool>, label_disclosed: Option<bool>) {
+    pub fn add(
+        &mut self,
+        v: &Verdict,
+        label_commercial: Option<bool>,
+        label_disclosed: Option<bool>,
+    ) {
         let (commercial, disclosed) = predictions(v);
         self.rows += 1;
         if commercial {
             self.flagged += 1;
         }
-        let slot = VerdictKind::ALL.iter().position(|k| *k == v.verdict).unwrap_or(0);
+        let slot = VerdictKind::ALL
+            .iter()
+            .position(|k| *k == v.verdict)
+            .unwrap_or(0);
         self.verdicts[slot] += 1;
         if let Some(actual) = label_commercial {
             self.commercial.add(commercial, actual);
@@ -105,15 +116,36 @@ impl Report {
 
     /// A plain-text table.
     pub fn render(&self) -> String {
-        let fmt = |x: Option<f64>| x.map(|v| format!("{v:.3}")).unwrap_or_else(|| "  -  ".into());
+        let fmt = |x: Option<f64>| {
+            x.map(|v| format!("{v:.3}"))
+                .unwrap_or_else(|| "  -  ".into())
+        };
         let mut out = String::new();
         let _ = writeln!(
             out,
             "{:<40} {:>4} {:>6} {:>6} | {:>5} {:>5} {:>5} {:>18} | {:>5} {:>5} {:>5} {:>18} | verdicts o/d/u/n",
-            "file", "lang", "rows", "flag%", "c.P", "c.R", "c.F1", "c.tp/fp/fn/tn", "d.P", "d.R", "d.F1", "d.tp/fp/fn/tn"
+            "file",
+            "lang",
+            "rows",
+            "flag%",
+            "c.P",
+            "c.R",
+            "c.F1",
+            "c.tp/fp/fn/tn",
+            "d.P",
+            "d.R",
+            "d.F1",
+            "d.tp/fp/fn/tn"
         );
         for ((file, lang), g) in &self.groups {
-            if lang != "*" && self.groups.keys().filter(|(f, l)| f == file && l != "*").count() <= 1 {
+            if lang != "*"
+                && self
+                    .groups
+                    .keys()
+                    .filter(|(f, l)| f == file && l != "*")
+                    .count()
+                    <= 1
+            {
                 continue; // a single-language file: the file row says it all
             }
             let c = &g.commercial;
@@ -157,7 +189,13 @@ mod tests {
     #[test]
     fn confusion_metrics() {
         let mut c = Confusion::default();
-        for (p, a) in [(true, true), (true, true), (true, false), (false, true), (false, false)] {
+        for (p, a) in [
+            (true, true),
+            (true, true),
+            (true, false),
+            (false, true),
+            (false, false),
+        ] {
             c.add(p, a);
         }
         assert_eq!((c.tp, c.fp, c.fn_, c.tn), (2, 1, 1, 1));

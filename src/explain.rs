@@ -14,7 +14,11 @@ pub enum Lang {
 impl Lang {
     /// `en`, `id`, `vi`, or a browser locale such as `vi-VN` / `id_ID`; anything else is English.
     pub fn parse(code: &str) -> Lang {
-        let primary = code.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+        let primary = code
+            .split(['-', '_'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
         match primary.as_str() {
             "id" | "in" => Lang::Id,
             "vi" => Lang::Vi,
@@ -48,7 +52,10 @@ pub fn explain(explanations: &Explanations, signal: &str, lang: Lang, matched: &
 
 fn shorten(text: &str) -> String {
     // Collapse line breaks so a quote stays one line in the hint.
-    let flat: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let flat: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
     if flat.chars().count() <= MAX_QUOTE_CHARS {
         flat
     } else {
@@ -75,7 +82,9 @@ mod tests {
         let mut e = Explanations::new();
         e.insert(
             "x".into(),
-            [("en".to_string(), "Found “{text}”".to_string())].into_iter().collect(),
+            [("en".to_string(), "Found “{text}”".to_string())]
+                .into_iter()
+                .collect(),
         );
         assert_eq!(explain(&e, "x", Lang::Vi, "#ad"), "Found “#ad”");
         let long = "a".repeat(500);

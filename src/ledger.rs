@@ -106,7 +106,10 @@ mod tests {
     fn wilson_matches_reference_values() {
         // 5 of 10: the textbook interval is (0.2366, 0.7634).
         let (lo, hi) = wilson_interval(5, 10);
-        assert!((lo - 0.2366).abs() < 1e-3 && (hi - 0.7634).abs() < 1e-3, "{lo} {hi}");
+        assert!(
+            (lo - 0.2366).abs() < 1e-3 && (hi - 0.7634).abs() < 1e-3,
+            "{lo} {hi}"
+        );
         assert_eq!(wilson_interval(0, 0), (0.0, 0.0));
         let (lo, hi) = wilson_interval(0, 20);
         assert_eq!(lo, 0.0);

@@ -124,6 +124,8 @@ pub struct Term {
     pub weight: f32,
     /// Matches a whole hashtag only (`#ad`).
     pub hashtag_only: bool,
+    /// Matches the end of a hashtag (`#*ambassador`).
+    pub hashtag_suffix: bool,
     /// Must be followed by a code-like token (`use code {CODE}`).
     pub needs_code: bool,
     /// Used only when the post's language is `language`.
@@ -343,11 +345,23 @@ fn parse_json<'a, T: Deserialize<'a>>(name: &str, text: &'a str) -> Result<T, Le
 pub fn parse_language(source: &Source<'_>) -> Result<Language, LexiconError> {
     let file = source.name;
     let raw: RawLanguage = parse_json(file, source.text)?;
-    if raw.language.is_empty() || raw.language.len() > 8 || !raw.language.chars().all(|c| c.is_ascii_lowercase()) {
-        return Err(err(file, format!("`language` must be a lower-case code, not `{}`", raw.language)));
+    if raw.language.is_empty()
+        || raw.language.len() > 8
+        || !raw.language.chars().all(|c| c.is_ascii_lowercase())
+    {
+        return Err(err(
+            file,
+            format!(
+                "`language` must be a lower-case code, not `{}`",
+                raw.language
+            ),
+        ));
     }
     if raw.sources.is_empty() {
-        return Err(err(file, "`sources` is empty: say where the terms come from"));
+        return Err(err(
+            file,
+            "`sources` is empty: say where the terms come from",
+        ));
     }
     let mut seen: HashMap<(String, bool, bool), String> = HashMap::new();
     let mut terms = Vec::new();
@@ -362,7 +376,12 @@ pub fn parse_language(source: &Source<'_>) -> Result<Language, LexiconError> {
                 w
             }
             (None, false) => 0.0,
-            (None, true) => return Err(err(file, format!("{where_}: `weight` is required for this kind"))),
+            (None, true) => {
+                return Err(err(
+                    file,
+                    format!("{where_}: `weight` is required for this kind"),
+                ));
+            }
         };
         for raw_term in &group.terms {
             let (written, weight) = match raw_term {
@@ -378,21 +397,33 @@ pub fn parse_language(source: &Source<'_>) -> Result<Language, LexiconError> {
                 body = body.trim_end_matches("{CODE}").trim_end();
             }
             if body.contains('{') || body.contains('}') {
-                return Err(err(file, format!("{where_}: term `{written}` has an unknown placeholder")));
+                return Err(err(
+                    file,
+                    format!("{where_}: term `{written}` has an unknown placeholder"),
+                ));
             }
             let hashtag_only = body.starts_with('#') || body.starts_with('＃');
-            let folded = fold_term(body.trim_start_matches(['#', '＃']));
+            let hashtag_suffix = hashtag_only && body[1..].starts_with('*');
+            let folded = fold_term(body.trim_start_matches(['#', '＃']).trim_start_matches('*'));
             if folded.is_empty() {
-                return Err(err(file, format!("{where_}: term `{written}` is empty after normalisation")));
+                return Err(err(
+                    file,
+                    format!("{where_}: term `{written}` is empty after normalisation"),
+                ));
             }
             if hashtag_only && folded.contains(' ') {
-                return Err(err(file, format!("{where_}: hashtag term `{written}` contains a space")));
+                return Err(err(
+                    file,
+                    format!("{where_}: hashtag term `{written}` contains a space"),
+                ));
             }
-            let key = (folded.clone(), hashtag_only, needs_code);
+            let key = (folded.clone(), hashtag_only, needs_code || hashtag_suffix);
             if let Some(previous) = seen.insert(key, written.clone()) {
                 return Err(err(
                     file,
-                    format!("{where_}: term `{written}` duplicates `{previous}` (both normalise to `{folded}`)"),
+                    format!(
+                        "{where_}: term `{written}` duplicates `{previous}` (both normalise to `{folded}`)"
+                    ),
                 ));
             }
             terms.push(Term {
@@ -401,6 +432,7 @@ pub fn parse_language(source: &Source<'_>) -> Result<Language, LexiconError> {
                 kind: group.kind,
                 weight,
                 hashtag_only,
+                hashtag_suffix,
                 needs_code,
                 same_language_only: group.same_language_only,
                 language: raw.language.clone(),
@@ -422,20 +454,32 @@ fn validate_brands(file: &str, brands: &mut Brands) -> Result<(), LexiconError> 
     let mut seen: HashMap<String, String> = HashMap::new();
     for brand in &mut brands.brands {
         if brand.name.trim().is_empty() || brand.tags.is_empty() {
-            return Err(err(file, format!("brand `{}` needs a name and at least one tag", brand.name)));
+            return Err(err(
+                file,
+                format!("brand `{}` needs a name and at least one tag", brand.name),
+            ));
         }
         for list in [&mut brand.tags, &mut brand.lines] {
             for tag in list.iter_mut() {
-                let folded: String = fold_term(tag).chars().filter(|c| c.is_alphanumeric()).collect();
+                let folded: String = fold_term(tag)
+                    .chars()
+                    .filter(|c| c.is_alphanumeric())
+                    .collect();
                 if folded.is_empty() {
-                    return Err(err(file, format!("brand `{}`: tag `{tag}` is empty", brand.name)));
+                    return Err(err(
+                        file,
+                        format!("brand `{}`: tag `{tag}` is empty", brand.name),
+                    ));
                 }
                 if let Some(other) = seen.insert(folded.clone(), brand.name.clone())
                     && other != brand.name
                 {
                     return Err(err(
                         file,
-                        format!("tag `{folded}` belongs to both `{other}` and `{}`", brand.name),
+                        format!(
+                            "tag `{folded}` belongs to both `{other}` and `{}`",
+                            brand.name
+                        ),
                     ));
                 }
                 *tag = folded;
@@ -452,7 +496,10 @@ fn validate_brands(file: &str, brands: &mut Brands) -> Result<(), LexiconError> 
         &mut brands.generic_campaign_suffixes,
     ] {
         for s in list.iter_mut() {
-            *s = fold_term(s).chars().filter(|c| c.is_alphanumeric()).collect();
+            *s = fold_term(s)
+                .chars()
+                .filter(|c| c.is_alphanumeric())
+                .collect();
         }
         list.retain(|s| !s.is_empty());
     }
@@ -469,7 +516,10 @@ fn validate_links(file: &str, links: &mut Links) -> Result<(), LexiconError> {
                 return Err(err(file, format!("host `{h}` must be a bare host name")));
             }
             if let Some(previous) = seen.insert(h.clone(), g.kind) {
-                return Err(err(file, format!("host `{h}` is listed twice ({previous:?} and {:?})", g.kind)));
+                return Err(err(
+                    file,
+                    format!("host `{h}` is listed twice ({previous:?} and {:?})", g.kind),
+                ));
             }
         }
     }
@@ -526,7 +576,9 @@ impl Lexicons {
             let Some((_, text)) = BUILTIN_LANGUAGES.iter().find(|(c, _)| c == code) else {
                 return Err(err(
                     "lang/index.json",
-                    format!("lists `{code}` but no lang/{code}.json is compiled in (add it to BUILTIN_LANGUAGES)"),
+                    format!(
+                        "lists `{code}` but no lang/{code}.json is compiled in (add it to BUILTIN_LANGUAGES)"
+                    ),
                 ));
             };
             let name = format!("lang/{code}.json");
@@ -561,7 +613,10 @@ impl Lexicons {
         rules: &Source<'_>,
         explanations: &Source<'_>,
     ) -> Result<Lexicons, LexiconError> {
-        let languages = languages.iter().map(parse_language).collect::<Result<Vec<_>, _>>()?;
+        let languages = languages
+            .iter()
+            .map(parse_language)
+            .collect::<Result<Vec<_>, _>>()?;
         Self::assemble(languages, brands, links, rules, explanations)
     }
 
@@ -586,7 +641,10 @@ impl Lexicons {
         let explanations_data: Explanations = parse_json(explanations.name, explanations.text)?;
         for (signal, by_lang) in &explanations_data {
             if !by_lang.contains_key("en") {
-                return Err(err(explanations.name, format!("`{signal}` has no English text")));
+                return Err(err(
+                    explanations.name,
+                    format!("`{signal}` has no English text"),
+                ));
             }
         }
         Ok(Lexicons {

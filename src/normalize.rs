@@ -108,15 +108,58 @@ fn is_invisible(c: char) -> bool {
 fn confusable(c: char) -> Option<char> {
     Some(match c {
         // Cyrillic
-        'а' => 'a', 'в' => 'b', 'е' => 'e', 'ё' => 'e', 'к' => 'k', 'м' => 'm', 'н' => 'h', 'о' => 'o',
-        'р' => 'p', 'с' => 'c', 'т' => 't', 'у' => 'y', 'х' => 'x', 'ѕ' => 's', 'і' => 'i', 'ї' => 'i',
-        'ј' => 'j', 'ԁ' => 'd', 'ӏ' => 'l', 'һ' => 'h', 'ԛ' => 'q', 'ԝ' => 'w', 'ɡ' => 'g', 'ү' => 'y',
+        'а' => 'a',
+        'в' => 'b',
+        'е' => 'e',
+        'ё' => 'e',
+        'к' => 'k',
+        'м' => 'm',
+        'н' => 'h',
+        'о' => 'o',
+        'р' => 'p',
+        'с' => 'c',
+        'т' => 't',
+        'у' => 'y',
+        'х' => 'x',
+        'ѕ' => 's',
+        'і' => 'i',
+        'ї' => 'i',
+        'ј' => 'j',
+        'ԁ' => 'd',
+        'ӏ' => 'l',
+        'һ' => 'h',
+        'ԛ' => 'q',
+        'ԝ' => 'w',
+        'ɡ' => 'g',
+        'ү' => 'y',
         // Greek
-        'α' => 'a', 'β' => 'b', 'ε' => 'e', 'η' => 'n', 'ι' => 'i', 'κ' => 'k', 'ν' => 'v', 'ο' => 'o',
-        'ρ' => 'p', 'τ' => 't', 'υ' => 'u', 'χ' => 'x', 'ϲ' => 'c', 'ϳ' => 'j',
+        'α' => 'a',
+        'β' => 'b',
+        'ε' => 'e',
+        'η' => 'n',
+        'ι' => 'i',
+        'κ' => 'k',
+        'ν' => 'v',
+        'ο' => 'o',
+        'ρ' => 'p',
+        'τ' => 't',
+        'υ' => 'u',
+        'χ' => 'x',
+        'ϲ' => 'c',
+        'ϳ' => 'j',
         // Latin variants that NFKC keeps
-        'ɑ' => 'a', 'ı' => 'i', 'ȷ' => 'j', 'ł' => 'l', 'ø' => 'o', 'đ' => 'd', 'ð' => 'd', 'ħ' => 'h',
-        'ŧ' => 't', 'ƀ' => 'b', 'ɨ' => 'i', 'ʉ' => 'u',
+        'ɑ' => 'a',
+        'ı' => 'i',
+        'ȷ' => 'j',
+        'ł' => 'l',
+        'ø' => 'o',
+        'đ' => 'd',
+        'ð' => 'd',
+        'ħ' => 'h',
+        'ŧ' => 't',
+        'ƀ' => 'b',
+        'ɨ' => 'i',
+        'ʉ' => 'u',
         _ => return None,
     })
 }
@@ -172,7 +215,9 @@ fn fold_char(c: char, out: &mut String) {
                 out.push_str(piece);
             }
         }
-    } else if (0x3041..=0x9FFF).contains(&cp) || (0xAC00..=0xD7A3).contains(&cp) || (0x1F000..=0x1FAFF).contains(&cp)
+    } else if (0x3041..=0x9FFF).contains(&cp)
+        || (0xAC00..=0xD7A3).contains(&cp)
+        || (0x1F000..=0x1FAFF).contains(&cp)
     {
         // Kana, CJK ideographs, Hangul syllables and emoji are already NFKC and have no case.
         out.push(c);
@@ -183,8 +228,10 @@ fn fold_char(c: char, out: &mut String) {
 
 /// Separators that may sit between the letters of a spaced-out marker.
 fn is_spacer(c: char) -> bool {
-    matches!(c, ' ' | '.' | '-' | '_' | '*' | '·' | '•' | '/' | '|' | '~' | '+')
-        || (c as u32) >= 0x2190 && !c.is_alphanumeric() && !is_invisible(c)
+    matches!(
+        c,
+        ' ' | '.' | '-' | '_' | '*' | '·' | '•' | '/' | '|' | '~' | '+'
+    ) || (c as u32) >= 0x2190 && !c.is_alphanumeric() && !is_invisible(c)
 }
 
 /// Fold `original` for matching. Never panics; output length is bounded by a small multiple of the input.

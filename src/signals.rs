@@ -179,7 +179,15 @@ pub fn detect_language(text: &str) -> Option<&'static str> {
             0x3040..=0x30FF => kana += 1,
             0x4E00..=0x9FFF => han += 1,
             // Letters only Vietnamese uses: ơ ư ă đ and the stacked tone marks.
-            0x0102 | 0x0103 | 0x0110 | 0x0111 | 0x01A0 | 0x01A1 | 0x01AF | 0x01B0 | 0x1EA0..=0x1EF9 => vi += 1,
+            0x0102
+            | 0x0103
+            | 0x0110
+            | 0x0111
+            | 0x01A0
+            | 0x01A1
+            | 0x01AF
+            | 0x01B0
+            | 0x1EA0..=0x1EF9 => vi += 1,
             _ => {}
         }
     }
@@ -218,6 +226,8 @@ pub struct Matcher {
     phrase_spaceless: Vec<bool>,
     /// Whole-hashtag lookups: folded hashtag body → marker terms.
     hashtag_terms: HashMap<String, Vec<usize>>,
+    /// Hashtag endings (`#*ambassador`): (folded suffix, term).
+    hashtag_suffixes: Vec<(String, usize)>,
     /// Shop-account words, matched against handles, display names and music titles.
     shop_words: Vec<usize>,
     brand_tags: HashMap<String, BrandTag>,
@@ -249,7 +259,11 @@ fn kind_rank(kind: MarkerKind) -> u8 {
 
 impl Matcher {
     pub fn new(lex: &Lexicons) -> Result<Matcher, LexiconError> {
-        let terms: Vec<Term> = lex.languages.iter().flat_map(|l| l.terms.iter().cloned()).collect();
+        let terms: Vec<Term> = lex
+            .languages
+            .iter()
+            .flat_map(|l| l.terms.iter().cloned())
+            .collect();
         let brands = lex.brands.brands.clone();
 
         let mut phrase_index: HashMap<String, usize> = HashMap::new();
@@ -264,14 +278,22 @@ impl Matcher {
             phrase_entries[idx].push(entry);
         };
         let mut hashtag_terms: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut hashtag_suffixes = Vec::new();
         let mut shop_words = Vec::new();
         for (i, t) in terms.iter().enumerate() {
             if t.kind == MarkerKind::ShopAccount {
                 shop_words.push(i);
                 continue;
             }
+            if t.hashtag_suffix {
+                hashtag_suffixes.push((hashtag_key(&t.folded), i));
+                continue;
+            }
             if t.hashtag_only {
-                hashtag_terms.entry(hashtag_key(&t.folded)).or_default().push(i);
+                hashtag_terms
+                    .entry(hashtag_key(&t.folded))
+                    .or_default()
+                    .push(i);
                 continue;
             }
             add_phrase(&t.folded, Entry::Marker(i));
@@ -293,7 +315,10 @@ impl Matcher {
                 }
             }
         }
-        let phrase_spaceless = patterns.iter().map(|p| p.chars().any(is_spaceless_char)).collect();
+        let phrase_spaceless = patterns
+            .iter()
+            .map(|p| p.chars().any(is_spaceless_char))
+            .collect();
         let phrases = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
             .build(&patterns)
@@ -331,6 +356,7 @@ impl Matcher {
             phrase_entries,
             phrase_spaceless,
             hashtag_terms,
+            hashtag_suffixes,
             shop_words,
             brand_tags,
             campaign_suffixes: lex.brands.campaign_suffixes.clone(),
@@ -359,7 +385,11 @@ impl Matcher {
     }
 
     /// The best applicable marker among a phrase's entries.
-    fn pick_marker<'a>(&'a self, ids: impl Iterator<Item = &'a usize>, lang: Option<&str>) -> Option<&'a Term> {
+    fn pick_marker<'a>(
+        &'a self,
+        ids: impl Iterator<Item = &'a usize>,
+        lang: Option<&str>,
+    ) -> Option<&'a Term> {
         ids.map(|&i| &self.terms[i])
             .filter(|t| self.term_applies(t, lang))
             .max_by(|a, b| {
@@ -398,7 +428,15 @@ struct Collector {
 }
 
 impl Collector {
-    fn push(&mut self, signal: SignalKind, field: Field, source: &str, start: usize, end: usize, weight: f32) {
+    fn push(
+        &mut self,
+        signal: SignalKind,
+        field: Field,
+        source: &str,
+        start: usize,
+        end: usize,
+        weight: f32,
+    ) {
         let text = source.get(start..end).unwrap_or("").to_string();
         let key = (signal, fold_term(&text));
         if !self.seen.insert(key) {
@@ -465,7 +503,9 @@ fn segment_camel_case(tag: &str) -> Option<String> {
     let mut prev: Option<char> = None;
     for c in tag.chars() {
         if let Some(p) = prev
-            && ((c.is_uppercase() && p.is_lowercase()) || (c.is_alphabetic() && p.is_ascii_digit()) || c == '_')
+            && ((c.is_uppercase() && p.is_lowercase())
+                || (c.is_alphabetic() && p.is_ascii_digit())
+                || c == '_')
         {
             out.push(' ');
             splits += 1;
@@ -483,7 +523,10 @@ fn code_after(original: &str, at: usize) -> Option<(usize, usize)> {
     let rest = original.get(at..)?;
     let skip = rest
         .char_indices()
-        .find(|(_, c)| !(c.is_whitespace() || matches!(c, ':' | '"' | '\'' | '“' | '”' | '«' | '»' | '-' | '=')))
+        .find(|(_, c)| {
+            !(c.is_whitespace()
+                || matches!(c, ':' | '"' | '\'' | '“' | '”' | '«' | '»' | '-' | '='))
+        })
         .map(|(i, _)| i)?;
     let token_start = at + skip;
     let token: String = original[token_start..]
@@ -497,7 +540,8 @@ fn code_after(original: &str, at: usize) -> Option<(usize, usize)> {
     let has_digit = token.chars().any(|c| c.is_ascii_digit());
     let has_letter = token.chars().any(|c| c.is_ascii_alphabetic());
     let all_caps = has_letter && token.chars().all(|c| !c.is_ascii_lowercase());
-    ((has_digit && has_letter) || (all_caps && n >= 4)).then_some((token_start, token_start + token.len()))
+    ((has_digit && has_letter) || (all_caps && n >= 4))
+        .then_some((token_start, token_start + token.len()))
 }
 
 impl Matcher {
@@ -524,7 +568,11 @@ impl Matcher {
         for tag in &post.hashtags {
             let tag = cap(tag.trim_start_matches(['#', '＃']));
             let key = hashtag_key(&fold(tag).text);
-            if key.is_empty() || folded_caption.text.contains(&format!("#{}", fold(tag).text)) {
+            if key.is_empty()
+                || folded_caption
+                    .text
+                    .contains(&format!("#{}", fold(tag).text))
+            {
                 continue;
             }
             self.scan_hashtag(tag, 0, tag.len(), &key, Field::Hashtag, lang, &mut out);
@@ -558,7 +606,14 @@ impl Matcher {
         }
     }
 
-    fn scan_text(&self, original: &str, folded: &Folded, field: Field, lang: Option<&str>, out: &mut Collector) {
+    fn scan_text(
+        &self,
+        original: &str,
+        folded: &Folded,
+        field: Field,
+        lang: Option<&str>,
+        out: &mut Collector,
+    ) {
         let text = folded.text.as_str();
         let tags = find_tags(text);
         let inside_tag = |pos: usize| {
@@ -570,7 +625,9 @@ impl Matcher {
         for m in self.phrases.find_iter(text) {
             let (s, e) = (m.start(), m.end());
             let pid = m.pattern().as_usize();
-            if inside_tag(s) {
+            // Inside a hashtag only scripts without spaces match (`#ビアボールアンバサダー`); Latin
+            // hashtags are looked up whole, so `#adventure` never yields `ad`.
+            if !self.phrase_spaceless[pid] && inside_tag(s) {
                 continue;
             }
             if !self.phrase_spaceless[pid] {
@@ -593,7 +650,14 @@ impl Matcher {
                 Some(t) => self.push_marker(t, original, os, oe, field, out),
                 None => {
                     if entries.iter().any(|en| matches!(en, Entry::BrandAlias)) {
-                        out.push(SignalKind::BrandName, field, original, os, oe, self.brand_weights.brand_name);
+                        out.push(
+                            SignalKind::BrandName,
+                            field,
+                            original,
+                            os,
+                            oe,
+                            self.brand_weights.brand_name,
+                        );
                     }
                 }
             }
@@ -611,7 +675,15 @@ impl Matcher {
         self.scan_urls_in(original, field, out);
     }
 
-    fn push_marker(&self, t: &Term, original: &str, os: usize, oe: usize, field: Field, out: &mut Collector) {
+    fn push_marker(
+        &self,
+        t: &Term,
+        original: &str,
+        os: usize,
+        oe: usize,
+        field: Field,
+        out: &mut Collector,
+    ) {
         let signal = match t.kind {
             MarkerKind::Exception => return,
             MarkerKind::Negation => SignalKind::Negation,
@@ -653,8 +725,21 @@ impl Matcher {
         if self.scan_brand_hashtag(original, os, oe, key, field, out) {
             return;
         }
+        for (suffix, i) in &self.hashtag_suffixes {
+            let t = &self.terms[*i];
+            if key.len() >= suffix.len() + 3
+                && key.ends_with(suffix.as_str())
+                && self.term_applies(t, lang)
+            {
+                self.push_marker(t, original, os, oe, field, out);
+                return;
+            }
+        }
         // #ExcitedToPartnerWithAcme: run the phrase matcher over the segmented words.
-        let written = original.get(os..oe).unwrap_or("").trim_start_matches(['#', '＃']);
+        let written = original
+            .get(os..oe)
+            .unwrap_or("")
+            .trim_start_matches(['#', '＃']);
         if written.len() >= 8
             && let Some(segmented) = segment_camel_case(written)
         {
@@ -695,11 +780,25 @@ impl Matcher {
     ) -> bool {
         match self.brand_tags.get(key) {
             Some(BrandTag::Tag(b)) if !self.brands[*b].generic => {
-                out.push(SignalKind::BrandHashtag, field, original, os, oe, self.brand_weights.brand_hashtag);
+                out.push(
+                    SignalKind::BrandHashtag,
+                    field,
+                    original,
+                    os,
+                    oe,
+                    self.brand_weights.brand_hashtag,
+                );
                 return true;
             }
             Some(BrandTag::Line) => {
-                out.push(SignalKind::ProductLineHashtag, field, original, os, oe, self.brand_weights.product_line_hashtag);
+                out.push(
+                    SignalKind::ProductLineHashtag,
+                    field,
+                    original,
+                    os,
+                    oe,
+                    self.brand_weights.product_line_hashtag,
+                );
                 return true;
             }
             _ => {}
@@ -710,12 +809,21 @@ impl Matcher {
                 continue;
             };
             let strong_enough = match self.brand_tags.get(stem) {
-                Some(BrandTag::Tag(b)) => !self.brands[*b].generic || self.generic_campaign_suffixes.contains(suffix),
+                Some(BrandTag::Tag(b)) => {
+                    !self.brands[*b].generic || self.generic_campaign_suffixes.contains(suffix)
+                }
                 Some(BrandTag::Line) => true,
                 None => false,
             };
             if strong_enough {
-                out.push(SignalKind::CampaignHashtag, field, original, os, oe, self.brand_weights.campaign_hashtag);
+                out.push(
+                    SignalKind::CampaignHashtag,
+                    field,
+                    original,
+                    os,
+                    oe,
+                    self.brand_weights.campaign_hashtag,
+                );
                 return true;
             }
         }
@@ -724,7 +832,14 @@ impl Matcher {
                 && !stem.is_empty()
                 && matches!(self.brand_tags.get(stem), Some(BrandTag::Tag(_)))
             {
-                out.push(SignalKind::CampaignHashtag, field, original, os, oe, self.brand_weights.campaign_hashtag);
+                out.push(
+                    SignalKind::CampaignHashtag,
+                    field,
+                    original,
+                    os,
+                    oe,
+                    self.brand_weights.campaign_hashtag,
+                );
                 return true;
             }
         }
@@ -737,24 +852,47 @@ impl Matcher {
             if let Some(BrandTag::Tag(b)) = self.brand_tags.get(&key[..at])
                 && !self.brands[*b].generic
             {
-                out.push(SignalKind::ProductLineHashtag, field, original, os, oe, self.brand_weights.product_line_hashtag);
+                out.push(
+                    SignalKind::ProductLineHashtag,
+                    field,
+                    original,
+                    os,
+                    oe,
+                    self.brand_weights.product_line_hashtag,
+                );
                 return true;
             }
         }
         false
     }
 
-    fn scan_mention(&self, original: &str, os: usize, oe: usize, key: &str, field: Field, out: &mut Collector) {
+    fn scan_mention(
+        &self,
+        original: &str,
+        os: usize,
+        oe: usize,
+        key: &str,
+        field: Field,
+        out: &mut Collector,
+    ) {
         let mut hit = self.brand_tags.contains_key(key);
         if !hit {
             // @brand.vn, @brandofficial, @brand_indonesia
             hit = self.campaign_suffixes.iter().any(|suffix| {
-                key.strip_suffix(suffix.as_str())
-                    .is_some_and(|stem| !stem.is_empty() && matches!(self.brand_tags.get(stem), Some(BrandTag::Tag(_))))
+                key.strip_suffix(suffix.as_str()).is_some_and(|stem| {
+                    !stem.is_empty() && matches!(self.brand_tags.get(stem), Some(BrandTag::Tag(_)))
+                })
             });
         }
         if hit {
-            out.push(SignalKind::BrandMention, field, original, os, oe, self.brand_weights.brand_mention);
+            out.push(
+                SignalKind::BrandMention,
+                field,
+                original,
+                os,
+                oe,
+                self.brand_weights.brand_mention,
+            );
         }
     }
 
@@ -778,9 +916,17 @@ impl Matcher {
                 let ok = if is_handle {
                     // Handles run words together (thoitrangshop99): accept a boundary, or a neighbour word
                     // of at least three letters (`bishop` is not a shop).
-                    let lead: String = folded.text[..s].chars().rev().take_while(|c| c.is_alphabetic()).collect();
-                    let trail: String = folded.text[e..].chars().take_while(|c| c.is_alphabetic()).collect();
-                    (lead.is_empty() || lead.chars().count() >= 3) && (trail.is_empty() || trail.chars().count() >= 3)
+                    let lead: String = folded.text[..s]
+                        .chars()
+                        .rev()
+                        .take_while(|c| c.is_alphabetic())
+                        .collect();
+                    let trail: String = folded.text[e..]
+                        .chars()
+                        .take_while(|c| c.is_alphabetic())
+                        .collect();
+                    (lead.is_empty() || lead.chars().count() >= 3)
+                        && (trail.is_empty() || trail.chars().count() >= 3)
                 } else {
                     !before.is_some_and(is_word_char) && !after.is_some_and(is_word_char)
                 };
@@ -801,8 +947,12 @@ impl Matcher {
 
     /// Classify one URL at `original[s..e]`.
     fn scan_url(&self, original: &str, s: usize, e: usize, field: Field, out: &mut Collector) {
-        let Some(url) = original.get(s..e) else { return };
-        let Some(parts) = UrlParts::parse(url) else { return };
+        let Some(url) = original.get(s..e) else {
+            return;
+        };
+        let Some(parts) = UrlParts::parse(url) else {
+            return;
+        };
         let mut best: Option<(SignalKind, f32)> = None;
         let mut consider = |kind: SignalKind, w: f32| {
             if best.is_none_or(|(_, bw)| w > bw) {
@@ -813,21 +963,35 @@ impl Matcher {
             consider(link_signal(kind), w);
         }
         for rule in &self.affiliate_rules {
-            let host_ok = rule.hosts.iter().any(|h| h == "*" || host_matches(&parts.host, h));
+            let host_ok = rule
+                .hosts
+                .iter()
+                .any(|h| h == "*" || host_matches(&parts.host, h));
             if !host_ok {
                 continue;
             }
-            let param_hit = parts.params.iter().any(|p| rule.params.iter().any(|r| r == p));
+            let param_hit = parts
+                .params
+                .iter()
+                .any(|p| rule.params.iter().any(|r| r == p));
             let path_hit = rule.paths.iter().any(|p| parts.path.contains(p.as_str()));
             if param_hit || path_hit {
                 consider(link_signal(rule.kind), rule.weight);
             }
         }
-        if parts.params.iter().any(|p| self.tracking_params.contains(p)) {
+        if parts
+            .params
+            .iter()
+            .any(|p| self.tracking_params.contains(p))
+        {
             consider(SignalKind::TrackingLink, self.tracking_weight);
         }
         if best.is_none()
-            && !self.other_links.ignore_hosts.iter().any(|h| host_matches(&parts.host, h))
+            && !self
+                .other_links
+                .ignore_hosts
+                .iter()
+                .any(|h| host_matches(&parts.host, h))
             && self.other_links.weight > 0.0
         {
             best = Some((SignalKind::OtherLink, self.other_links.weight));
@@ -893,7 +1057,10 @@ fn host_matches(host: &str, pattern: &str) -> bool {
         }
         false
     } else {
-        host == pattern || host.strip_suffix(pattern).is_some_and(|rest| rest.ends_with('.'))
+        host == pattern
+            || host
+                .strip_suffix(pattern)
+                .is_some_and(|rest| rest.ends_with('.'))
     }
 }
 
@@ -912,7 +1079,12 @@ impl UrlParts {
             .or_else(|| lower.strip_prefix("http://"))
             .unwrap_or(&lower);
         let host_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-        let host = rest[..host_end].split('@').next_back()?.split(':').next()?.trim_end_matches('.');
+        let host = rest[..host_end]
+            .split('@')
+            .next_back()?
+            .split(':')
+            .next()?
+            .trim_end_matches('.');
         if !host.contains('.') {
             return None;
         }
@@ -944,7 +1116,10 @@ pub fn find_urls(text: &str) -> Vec<(usize, usize)> {
     let mut i = 0;
     while i < bytes.len() {
         // Token boundaries: whitespace and brackets/quotes.
-        let is_sep = |b: u8| b.is_ascii_whitespace() || matches!(b, b'(' | b')' | b'[' | b']' | b'<' | b'>' | b'"' | b'\'');
+        let is_sep = |b: u8| {
+            b.is_ascii_whitespace()
+                || matches!(b, b'(' | b')' | b'[' | b']' | b'<' | b'>' | b'"' | b'\'')
+        };
         if is_sep(bytes[i]) || bytes[i] >= 0x80 {
             i += 1;
             continue;
@@ -959,14 +1134,22 @@ pub fn find_urls(text: &str) -> Vec<(usize, usize)> {
         }
         let token = &text[start..end];
         let lower = token.to_ascii_lowercase();
-        let explicit = lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("www.");
+        let explicit = lower.starts_with("http://")
+            || lower.starts_with("https://")
+            || lower.starts_with("www.");
         let looks_bare = || {
-            let Some(slash) = token.find('/') else { return false };
+            let Some(slash) = token.find('/') else {
+                return false;
+            };
             let host = &token[..slash];
             let labels: Vec<&str> = host.split('.').collect();
             labels.len() >= 2
-                && labels.iter().all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
-                && labels.last().is_some_and(|tld| tld.len() >= 2 && tld.bytes().all(|b| b.is_ascii_alphabetic()))
+                && labels.iter().all(|l| {
+                    !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                })
+                && labels.last().is_some_and(|tld| {
+                    tld.len() >= 2 && tld.bytes().all(|b| b.is_ascii_alphabetic())
+                })
         };
         // Skip a leading '#' or '@': those are tags, not links.
         if (explicit || looks_bare()) && !token.starts_with(['#', '@']) && token.len() > 4 {
@@ -1005,7 +1188,10 @@ mod tests {
     fn finds_urls() {
         let t = "Buy here https://amzn.to/2gKKV6N, or shope.ee/abc (v.v. e.g.) www.example.com";
         let urls: Vec<&str> = find_urls(t).into_iter().map(|(s, e)| &t[s..e]).collect();
-        assert_eq!(urls, vec!["https://amzn.to/2gKKV6N", "shope.ee/abc", "www.example.com"]);
+        assert_eq!(
+            urls,
+            vec!["https://amzn.to/2gKKV6N", "shope.ee/abc", "www.example.com"]
+        );
     }
 
     #[test]
@@ -1031,7 +1217,10 @@ mod tests {
         let t = "use code MAI20 now";
         assert_eq!(code_after(t, 8).map(|(s, e)| &t[s..e]), Some("MAI20"));
         assert_eq!(code_after("use code for this", 8), None);
-        assert_eq!(code_after("code: SALE", 5).map(|(s, e)| &"code: SALE"[s..e]), Some("SALE"));
+        assert_eq!(
+            code_after("code: SALE", 5).map(|(s, e)| &"code: SALE"[s..e]),
+            Some("SALE")
+        );
     }
 
     #[test]

@@ -42,7 +42,11 @@ impl std::str::FromStr for VerdictKind {
         VerdictKind::ALL
             .into_iter()
             .find(|v| v.as_str() == s)
-            .ok_or_else(|| format!("unknown verdict `{s}` (expected organic, disclosed, unclear or undisclosed)"))
+            .ok_or_else(|| {
+                format!(
+                    "unknown verdict `{s}` (expected organic, disclosed, unclear or undisclosed)"
+                )
+            })
     }
 }
 
@@ -112,7 +116,9 @@ pub fn decide(findings: &[Finding], rules: &Rules) -> Decision {
         if f.signal == SignalKind::PlatformCommerce && f.text.contains("seller") {
             self_signals = true;
         }
-        if f.signal == SignalKind::PlatformDisclosure && f.text.to_ascii_lowercase().contains("promotional") {
+        if f.signal == SignalKind::PlatformDisclosure
+            && f.text.to_ascii_lowercase().contains("promotional")
+        {
             self_signals = true;
         }
     }

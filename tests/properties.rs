@@ -111,5 +111,12 @@ fn huge_and_hostile_captions_are_judged_without_panic() {
     let v = engine().judge(&post(spaced, vec![], "x".into()), Lang::En);
     assert_eq!(v.verdict, VerdictKind::Organic);
     let zw = "\u{200B}".repeat(100_000);
-    engine().judge(&post(zw, vec!["\u{200B}".into(), "".into(), "#".into()], "".into()), Lang::En);
+    engine().judge(
+        &post(
+            zw,
+            vec!["\u{200B}".into(), "".into(), "#".into()],
+            "".into(),
+        ),
+        Lang::En,
+    );
 }

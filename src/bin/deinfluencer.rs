@@ -86,7 +86,10 @@ fn open_input(file: &Option<PathBuf>) -> io::Result<Box<dyn BufRead>> {
 }
 
 /// Lines as bytes, so one line of invalid UTF-8 is one bad line, not the end of the run.
-fn for_each_line(mut input: Box<dyn BufRead>, mut f: impl FnMut(usize, Result<&str, String>)) -> io::Result<()> {
+fn for_each_line(
+    mut input: Box<dyn BufRead>,
+    mut f: impl FnMut(usize, Result<&str, String>),
+) -> io::Result<()> {
     let mut buf = Vec::new();
     let mut line_no = 0;
     loop {
@@ -107,7 +110,12 @@ fn for_each_line(mut input: Box<dyn BufRead>, mut f: impl FnMut(usize, Result<&s
     }
 }
 
-fn audit(file: &Option<PathBuf>, format: Format, report: ReportKind, lang: &str) -> Result<bool, String> {
+fn audit(
+    file: &Option<PathBuf>,
+    format: Format,
+    report: ReportKind,
+    lang: &str,
+) -> Result<bool, String> {
     let engine = Engine::new().map_err(|e| e.to_string())?;
     let lang = Lang::parse(lang);
     let input = open_input(file).map_err(|e| format!("cannot read {}: {e}", display(file)))?;
@@ -124,7 +132,8 @@ fn audit(file: &Option<PathBuf>, format: Format, report: ReportKind, lang: &str)
         match report {
             ReportKind::Posts => match format {
                 Format::Jsonl => {
-                    serde_json::to_writer(&mut *out, &PostReport::from(v)).map_err(io::Error::other)?;
+                    serde_json::to_writer(&mut *out, &PostReport::from(v))
+                        .map_err(io::Error::other)?;
                     writeln!(out)
                 }
                 Format::Csv => writeln!(out, "{}", audit::post_csv_row(v)),
@@ -146,7 +155,10 @@ fn audit(file: &Option<PathBuf>, format: Format, report: ReportKind, lang: &str)
         if write_error.is_some() {
             return;
         }
-        let posts = match line.map_err(audit::LineError).and_then(|l| audit::parse_line(l, line_no)) {
+        let posts = match line
+            .map_err(audit::LineError)
+            .and_then(|l| audit::parse_line(l, line_no))
+        {
             Ok(p) => p,
             Err(e) => {
                 failed += 1;
@@ -171,7 +183,9 @@ fn audit(file: &Option<PathBuf>, format: Format, report: ReportKind, lang: &str)
             writeln!(out, "{}", audit::CREATORS_CSV_HEADER).map_err(|e| e.to_string())?;
         }
         for name in &creator_order {
-            let Some(stats) = creators.get(name) else { continue };
+            let Some(stats) = creators.get(name) else {
+                continue;
+            };
             let r = CreatorReport::new(name, stats);
             let line = match format {
                 Format::Jsonl => serde_json::to_string(&r).map_err(|e| e.to_string())?,
@@ -181,7 +195,9 @@ fn audit(file: &Option<PathBuf>, format: Format, report: ReportKind, lang: &str)
                     r.creator,
                     r.seen,
                     100.0 * r.sponsored_share,
-                    r.disclosure_rate.map(|d| format!("{:.1}%", 100.0 * d)).unwrap_or_else(|| "-".into()),
+                    r.disclosure_rate
+                        .map(|d| format!("{:.1}%", 100.0 * d))
+                        .unwrap_or_else(|| "-".into()),
                     r.organic,
                     r.disclosed,
                     r.unclear,
@@ -199,7 +215,9 @@ fn audit(file: &Option<PathBuf>, format: Format, report: ReportKind, lang: &str)
 }
 
 fn display(file: &Option<PathBuf>) -> String {
-    file.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "standard input".into())
+    file.as_ref()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| "standard input".into())
 }
 
 fn evaluate(files: &[PathBuf], show: Option<Show>, limit: usize) -> Result<bool, String> {
@@ -207,8 +225,12 @@ fn evaluate(files: &[PathBuf], show: Option<Show>, limit: usize) -> Result<bool,
     let mut report = Report::default();
     let mut failed = 0usize;
     for path in files {
-        let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-        let input = open_input(&Some(path.clone())).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let input = open_input(&Some(path.clone()))
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         let mut shown = 0usize;
         for_each_line(input, |line_no, line| {
             let parsed = line.and_then(|l| {
@@ -239,8 +261,11 @@ fn evaluate(files: &[PathBuf], show: Option<Show>, limit: usize) -> Result<bool,
                 if wanted && shown < limit {
                     shown += 1;
                     let caption: String = post.caption.chars().take(160).collect();
-                    let signals: Vec<String> =
-                        v.evidence.iter().map(|e| format!("{}=“{}”", e.signal.as_str(), e.text)).collect();
+                    let signals: Vec<String> = v
+                        .evidence
+                        .iter()
+                        .map(|e| format!("{}=“{}”", e.signal.as_str(), e.text))
+                        .collect();
                     println!(
                         "{name}:{line_no} [{}] @{} | {} | #{} | {}",
                         v.verdict.as_str(),
