@@ -46,7 +46,10 @@ fn bench(c: &mut Criterion) {
     // The first build also fills the process-wide normalisation table: report it once, cold.
     let cold = std::time::Instant::now();
     let engine = Engine::new().expect("engine builds");
-    eprintln!("engine first build (cold, incl. normalisation table): {:?}", cold.elapsed());
+    eprintln!(
+        "engine first build (cold, incl. normalisation table): {:?}",
+        cold.elapsed()
+    );
     let posts = load_posts();
     assert!(!posts.is_empty(), "no benchmark posts found");
     let mut group = c.benchmark_group("judge");
@@ -59,7 +62,9 @@ fn bench(c: &mut Criterion) {
         })
     });
     group.finish();
-    c.bench_function("engine_build", |b| b.iter(|| black_box(Engine::new().expect("engine builds"))));
+    c.bench_function("engine_build", |b| {
+        b.iter(|| black_box(Engine::new().expect("engine builds")))
+    });
 }
 
 criterion_group!(benches, bench);
