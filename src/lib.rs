@@ -19,8 +19,9 @@ pub mod post;
 pub mod signals;
 pub mod verdict;
 
+/// The JavaScript API (wasm32 only). Public so the wasm tests in `tests/wasm.rs` can call it directly.
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub mod wasm_api;
 
 pub use engine::Engine;
 pub use explain::Lang;

@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! Property tests: for any input the core never panics, evidence always points inside the text it
 //! quotes, normalisation is idempotent, and adding a clear disclosure up front never leaves a post
 //! undisclosed.

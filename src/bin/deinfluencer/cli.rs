@@ -1,4 +1,4 @@
-//! `deinfluencer`: the audit and evaluation command line, for researchers, journalists, regulators,
+//! The command line proper (native only): the audit and evaluation command line, for researchers, journalists, regulators,
 //! and for our own evaluation. It uses exactly the engine the extension ships.
 
 use std::collections::HashMap;
@@ -287,7 +287,7 @@ fn evaluate(files: &[PathBuf], show: Option<Show>, limit: usize) -> Result<bool,
     Ok(failed == 0)
 }
 
-fn main() -> ExitCode {
+pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Audit {
