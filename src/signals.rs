@@ -230,7 +230,10 @@ pub struct Matcher {
     hashtag_suffixes: Vec<(String, usize)>,
     /// Shop-account words, matched against handles, display names and music titles.
     shop_words: Vec<usize>,
+    shop_matcher: AhoCorasick,
     brand_tags: HashMap<String, BrandTag>,
+    /// Byte lengths of the distinctive (non-generic, 6+ character) brand tags, ascending.
+    brand_prefix_lengths: Vec<usize>,
     campaign_suffixes: Vec<String>,
     generic_campaign_suffixes: Vec<String>,
     campaign_prefixes: Vec<String>,
@@ -315,6 +318,17 @@ impl Matcher {
                 }
             }
         }
+        let shop_patterns: Vec<&str> = shop_words
+            .iter()
+            .map(|&i| terms[i].folded.as_str())
+            .collect();
+        let shop_matcher = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .build(&shop_patterns)
+            .map_err(|e| LexiconError {
+                file: "(all languages)".into(),
+                message: format!("could not compile the shop-account matcher: {e}"),
+            })?;
         let phrase_spaceless = patterns
             .iter()
             .map(|p| p.chars().any(is_spaceless_char))
@@ -337,6 +351,16 @@ impl Matcher {
             }
         }
 
+        let mut brand_prefix_lengths: Vec<usize> = brands
+            .iter()
+            .filter(|b| !b.generic)
+            .flat_map(|b| b.tags.iter())
+            .filter(|t| t.chars().count() >= 6)
+            .map(|t| t.len())
+            .collect();
+        brand_prefix_lengths.sort_unstable();
+        brand_prefix_lengths.dedup();
+
         let mut hosts = HashMap::new();
         let mut wildcard_hosts = Vec::new();
         for g in &lex.links.host_groups {
@@ -358,7 +382,9 @@ impl Matcher {
             hashtag_terms,
             hashtag_suffixes,
             shop_words,
+            shop_matcher,
             brand_tags,
+            brand_prefix_lengths,
             campaign_suffixes: lex.brands.campaign_suffixes.clone(),
             generic_campaign_suffixes: lex.brands.generic_campaign_suffixes.clone(),
             campaign_prefixes: lex.brands.campaign_prefixes.clone(),
@@ -398,6 +424,13 @@ impl Matcher {
                     .unwrap_or(std::cmp::Ordering::Equal)
             })
     }
+}
+
+/// Whether `tag` already stands in the folded caption as `#tag` (or `@tag`).
+fn is_inline(caption: &str, sigil: char, tag: &str) -> bool {
+    caption
+        .match_indices(tag)
+        .any(|(at, _)| caption[..at].ends_with(sigil))
 }
 
 /// A hashtag body for lookup: folded, without `_`, `-` and `.` (`#quảng_cáo` = `#quangcao`).
@@ -567,20 +600,18 @@ impl Matcher {
         // Structured hashtags and mentions that the caption does not already carry inline.
         for tag in &post.hashtags {
             let tag = cap(tag.trim_start_matches(['#', '＃']));
-            let key = hashtag_key(&fold(tag).text);
-            if key.is_empty()
-                || folded_caption
-                    .text
-                    .contains(&format!("#{}", fold(tag).text))
-            {
+            let folded_tag = fold(tag).text;
+            let key = hashtag_key(&folded_tag);
+            if key.is_empty() || is_inline(&folded_caption.text, '#', &folded_tag) {
                 continue;
             }
             self.scan_hashtag(tag, 0, tag.len(), &key, Field::Hashtag, lang, &mut out);
         }
         for mention in &post.mentions {
             let m = cap(mention.trim_start_matches('@'));
-            let key = hashtag_key(&fold(m).text);
-            if key.is_empty() || folded_caption.text.contains(&format!("@{}", fold(m).text)) {
+            let folded_m = fold(m).text;
+            let key = hashtag_key(&folded_m);
+            if key.is_empty() || is_inline(&folded_caption.text, '@', &folded_m) {
                 continue;
             }
             self.scan_mention(m, 0, m.len(), &key, Field::Mention, &mut out);
@@ -844,12 +875,15 @@ impl Matcher {
             }
         }
         // <brand><more words>: a product or campaign tag of a distinctive brand (#vinamilkgreenfarm).
-        let chars: Vec<(usize, char)> = key.char_indices().collect();
-        for (n, &(at, _)) in chars.iter().enumerate().skip(5) {
-            if chars.len() - n < 3 {
+        // Only the lengths some brand tag has are tried, and at least three more characters must follow.
+        for &len in &self.brand_prefix_lengths {
+            if len + 3 > key.len() {
                 break;
             }
-            if let Some(BrandTag::Tag(b)) = self.brand_tags.get(&key[..at])
+            if !key.is_char_boundary(len) {
+                continue;
+            }
+            if let Some(BrandTag::Tag(b)) = self.brand_tags.get(&key[..len])
                 && !self.brands[*b].generic
             {
                 out.push(
@@ -903,38 +937,31 @@ impl Matcher {
         }
         let text = cap(text);
         let folded = fold(text);
-        for &i in &self.shop_words {
-            let t = &self.terms[i];
-            let needle = t.folded.as_str();
-            let mut from = 0;
-            while let Some(pos) = folded.text.get(from..).and_then(|h| h.find(needle)) {
-                let s = from + pos;
-                let e = s + needle.len();
-                from = e;
-                let before = folded.text[..s].chars().next_back();
-                let after = folded.text[e..].chars().next();
-                let ok = if is_handle {
-                    // Handles run words together (thoitrangshop99): accept a boundary, or a neighbour word
-                    // of at least three letters (`bishop` is not a shop).
-                    let lead: String = folded.text[..s]
-                        .chars()
-                        .rev()
-                        .take_while(|c| c.is_alphabetic())
-                        .collect();
-                    let trail: String = folded.text[e..]
-                        .chars()
-                        .take_while(|c| c.is_alphabetic())
-                        .collect();
-                    (lead.is_empty() || lead.chars().count() >= 3)
-                        && (trail.is_empty() || trail.chars().count() >= 3)
-                } else {
-                    !before.is_some_and(is_word_char) && !after.is_some_and(is_word_char)
-                };
-                if ok {
-                    let (os, oe) = folded.original_range(s, e);
-                    out.push(SignalKind::ShopAccount, field, text, os, oe, t.weight);
-                    return;
-                }
+        for m in self.shop_matcher.find_overlapping_iter(&folded.text) {
+            let t = &self.terms[self.shop_words[m.pattern().as_usize()]];
+            let (s, e) = (m.start(), m.end());
+            let before = folded.text[..s].chars().next_back();
+            let after = folded.text[e..].chars().next();
+            let ok = if is_handle {
+                // Handles run words together (thoitrangshop99): accept a boundary, or a neighbour word
+                // of at least three letters (`bishop` is not a shop).
+                let lead = folded.text[..s]
+                    .chars()
+                    .rev()
+                    .take_while(|c| c.is_alphabetic())
+                    .count();
+                let trail = folded.text[e..]
+                    .chars()
+                    .take_while(|c| c.is_alphabetic())
+                    .count();
+                (lead == 0 || lead >= 3) && (trail == 0 || trail >= 3)
+            } else {
+                !before.is_some_and(is_word_char) && !after.is_some_and(is_word_char)
+            };
+            if ok {
+                let (os, oe) = folded.original_range(s, e);
+                out.push(SignalKind::ShopAccount, field, text, os, oe, t.weight);
+                return;
             }
         }
     }
