@@ -12,7 +12,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::engine::Engine;
 use crate::explain::Lang;
-use crate::platform::tiktok;
+use crate::platform::{tiktok, tiktok_page};
 use crate::post::Post;
 
 static ENGINE: OnceLock<Result<Engine, String>> = OnceLock::new();
@@ -63,5 +63,29 @@ pub fn scan_tiktok_json(text: &str, lang: Option<String>) -> Result<JsValue, JsE
     let engine = engine()?;
     let lang = Lang::parse(lang.as_deref().unwrap_or("en"));
     let verdicts: Vec<_> = posts.iter().map(|p| engine.judge(p, lang)).collect();
+    to_js(&verdicts)
+}
+
+/// TikTok's page as data: card, caption, handle, hashtag and pill selectors per page type, and the
+/// visible label texts (see `src/platform/tiktok_page.json`).
+#[wasm_bindgen(js_name = tiktokPageRules)]
+pub fn tiktok_page_rules() -> Result<JsValue, JsError> {
+    let rules = tiktok_page::page_rules().map_err(|e| JsError::new(&e))?;
+    to_js(&rules.value)
+}
+
+/// Judge a batch of cards: `{id, handle?, display_name?, caption?, hashtags?, label_texts?, post?}`, where
+/// `post` is the item from TikTok's JSON when the page sent it. Visible pills become platform labels.
+#[wasm_bindgen(js_name = classifyCards)]
+pub fn classify_cards(cards: JsValue, lang: Option<String>) -> Result<JsValue, JsError> {
+    let cards: Vec<tiktok_page::Card> = serde_wasm_bindgen::from_value(cards)
+        .map_err(|e| JsError::new(&format!("cards must be an array of card objects: {e}")))?;
+    let rules = tiktok_page::page_rules().map_err(|e| JsError::new(&e))?;
+    let engine = engine()?;
+    let lang = Lang::parse(lang.as_deref().unwrap_or("en"));
+    let verdicts: Vec<_> = cards
+        .into_iter()
+        .map(|card| engine.judge(&tiktok_page::post_from_card(card, rules), lang))
+        .collect();
     to_js(&verdicts)
 }

@@ -69,3 +69,26 @@ fn scans_tiktok_json() {
     );
     assert_eq!(out[0]["verdict"], "disclosed");
 }
+
+#[wasm_bindgen_test]
+fn page_rules_and_cards() {
+    let rules = verdicts(
+        wasm_api::tiktok_page_rules()
+            .map_err(JsValue::from)
+            .expect("rules"),
+    );
+    assert!(rules["page_types"].as_array().unwrap().len() >= 7);
+    let cards = js_sys::JSON::parse(
+        r##"[{"id":"9","handle":"shop_a","caption":"Mẫu mới","label_texts":["Paid partnership"]},
+             {"id":"10","caption":"hello","post":{"id":"10","creator":{"handle":"b"},"caption":"use code ANNA15 for 10% off"}}]"##,
+    )
+    .unwrap();
+    let out = verdicts(
+        wasm_api::classify_cards(cards, None)
+            .map_err(JsValue::from)
+            .expect("classifies"),
+    );
+    assert_eq!(out[0]["verdict"], "disclosed");
+    assert_eq!(out[1]["verdict"], "undisclosed");
+    assert_eq!(out[1]["creator"], "b");
+}
