@@ -89,3 +89,168 @@ pub fn classify_cards(cards: JsValue, lang: Option<String>) -> Result<JsValue, J
         .collect();
     to_js(&verdicts)
 }
+
+/// The per-creator ledger, for the service worker (its single writer). The worker loads it from
+/// `storage.local` with [`Ledger::load`], records every verdict the content scripts report, and
+/// writes [`Ledger::to_json`] back in batches.
+#[wasm_bindgen]
+pub struct Ledger {
+    inner: crate::ledger::CreatorLedger,
+    skipped_on_load: u32,
+}
+
+fn parse_correction(c: Option<String>) -> Result<Option<crate::ledger::Correction>, JsError> {
+    use crate::ledger::Correction;
+    match c.as_deref() {
+        None | Some("") | Some("none") => Ok(None),
+        Some("not_an_ad") => Ok(Some(Correction::NotAnAd)),
+        Some("is_an_ad") => Ok(Some(Correction::IsAnAd)),
+        Some(other) => Err(JsError::new(&format!(
+            "unknown correction `{other}` (expected not_an_ad, is_an_ad or none)"
+        ))),
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct SeenVerdict {
+    id: String,
+    creator: String,
+    verdict: crate::verdict::VerdictKind,
+    #[serde(default)]
+    self_promo: bool,
+    #[serde(default)]
+    evidence: Vec<SeenEvidence>,
+}
+
+#[derive(serde::Deserialize)]
+struct SeenEvidence {
+    signal: String,
+}
+
+#[wasm_bindgen]
+impl Ledger {
+    /// An empty ledger keeping at most `retention` posts (default 50,000).
+    #[wasm_bindgen(constructor)]
+    pub fn new(retention: Option<u32>) -> Ledger {
+        Ledger {
+            inner: crate::ledger::CreatorLedger::new(
+                retention
+                    .map(|r| r as usize)
+                    .unwrap_or(crate::ledger::DEFAULT_RETENTION),
+            ),
+            skipped_on_load: 0,
+        }
+    }
+
+    /// Load what `toJson` wrote (older schemas are migrated). Throws on damaged or newer data, so
+    /// the caller can keep its last good copy and tell the user.
+    pub fn load(text: &str) -> Result<Ledger, JsError> {
+        let (inner, skipped) = crate::ledger::CreatorLedger::from_json(text)
+            .map_err(|e| JsError::new(&e.to_string()))?;
+        Ok(Ledger {
+            inner,
+            skipped_on_load: skipped.min(u32::MAX as u64) as u32,
+        })
+    }
+
+    /// Invalid entries dropped by `load`.
+    #[wasm_bindgen(getter, js_name = skippedOnLoad)]
+    pub fn skipped_on_load(&self) -> u32 {
+        self.skipped_on_load
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn size(&self) -> u32 {
+        self.inner.len() as u32
+    }
+
+    /// Record verdicts (as the engine returned them) seen at `now` (ms since the epoch). Returns one
+    /// outcome per verdict: `new`, `seen_again`, `updated`, or an error message for an invalid one.
+    #[wasm_bindgen(js_name = recordVerdicts)]
+    pub fn record_verdicts(&mut self, verdicts: JsValue, now: f64) -> Result<JsValue, JsError> {
+        let verdicts: Vec<SeenVerdict> = serde_wasm_bindgen::from_value(verdicts).map_err(|e| {
+            JsError::new(&format!(
+                "verdicts must be an array of verdict objects: {e}"
+            ))
+        })?;
+        let now = if now.is_finite() && now > 0.0 {
+            now as u64
+        } else {
+            0
+        };
+        let outcomes: Vec<String> = verdicts
+            .into_iter()
+            .map(|v| {
+                let signals = v.evidence.into_iter().map(|e| e.signal).collect();
+                match self
+                    .inner
+                    .record(&v.id, &v.creator, v.verdict, v.self_promo, signals, now)
+                {
+                    Ok(o) => serde_json::to_value(o)
+                        .ok()
+                        .and_then(|x| x.as_str().map(str::to_string))
+                        .unwrap_or_default(),
+                    Err(e) => e.to_string(),
+                }
+            })
+            .collect();
+        to_js(&outcomes)
+    }
+
+    /// Set (`not_an_ad`, `is_an_ad`) or clear (`none`/null) the user's correction of a post.
+    pub fn correct(&mut self, id: &str, correction: Option<String>) -> Result<(), JsError> {
+        let c = parse_correction(correction)?;
+        self.inner
+            .correct(id, c)
+            .map_err(|e| JsError::new(&e.to_string()))
+    }
+
+    /// One creator's numbers, or null.
+    pub fn creator(&self, handle: &str) -> Result<JsValue, JsError> {
+        to_js(&self.inner.creator(handle.trim_start_matches('@')))
+    }
+
+    /// Creators whose handle contains `query` (all when empty), most recently seen first.
+    pub fn creators(&self, query: &str, limit: u32) -> Result<JsValue, JsError> {
+        to_js(&self.inner.creators(query, limit as usize))
+    }
+
+    /// Counts over the given post ids (e.g. those on a tab).
+    #[wasm_bindgen(js_name = summaryOf)]
+    pub fn summary_of(&self, ids: Vec<String>) -> Result<JsValue, JsError> {
+        to_js(&self.inner.summary_of(ids.iter().map(String::as_str)))
+    }
+
+    /// The record of one post (with its correction), or null.
+    pub fn post(&self, id: &str) -> Result<JsValue, JsError> {
+        to_js(&self.inner.post(id))
+    }
+
+    /// Storage and export form (JSON, with the schema version).
+    #[wasm_bindgen(js_name = toJson)]
+    pub fn to_json(&self) -> String {
+        self.inner.to_json()
+    }
+
+    /// Merge an export; throws (changing nothing) when the file is not a ledger.
+    #[wasm_bindgen(js_name = importJson)]
+    pub fn import_json(&mut self, text: &str) -> Result<JsValue, JsError> {
+        let report = self
+            .inner
+            .import_json(text)
+            .map_err(|e| JsError::new(&e.to_string()))?;
+        to_js(&report)
+    }
+
+    /// Per-creator CSV.
+    #[wasm_bindgen(js_name = creatorsCsv)]
+    pub fn creators_csv(&self) -> String {
+        self.inner.creators_csv()
+    }
+
+    /// Change how many posts are kept; returns how many were pruned.
+    #[wasm_bindgen(js_name = setRetention)]
+    pub fn set_retention(&mut self, retention: u32) -> u32 {
+        self.inner.set_retention(retention as usize) as u32
+    }
+}

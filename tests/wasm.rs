@@ -92,3 +92,36 @@ fn page_rules_and_cards() {
     assert_eq!(out[1]["verdict"], "undisclosed");
     assert_eq!(out[1]["creator"], "b");
 }
+
+#[wasm_bindgen_test]
+fn ledger_in_wasm() {
+    let mut ledger = wasm_api::Ledger::new(Some(10));
+    let batch = js_sys::JSON::parse(
+        r##"[{"id":"1","creator":"a","verdict":"undisclosed","commercial":true,"self_promo":false,"score":0.8,"evidence":[{"signal":"shop_cta"}]},
+             {"id":"1","creator":"a","verdict":"undisclosed"},
+             {"id":"","creator":"a","verdict":"organic"}]"##,
+    )
+    .unwrap();
+    let outcomes = verdicts(
+        ledger
+            .record_verdicts(batch, 1000.0)
+            .map_err(JsValue::from)
+            .unwrap(),
+    );
+    assert_eq!(outcomes[0], "new");
+    assert_eq!(outcomes[1], "seen_again");
+    assert!(outcomes[2].as_str().unwrap().contains("invalid"));
+    ledger
+        .correct("1", Some("not_an_ad".into()))
+        .map_err(JsValue::from)
+        .unwrap();
+    let c = verdicts(ledger.creator("@a").map_err(JsValue::from).unwrap());
+    assert_eq!(c["organic"], 1);
+    assert!(ledger.correct("1", Some("bogus".into())).is_err());
+    let json = ledger.to_json();
+    let back = wasm_api::Ledger::load(&json)
+        .map_err(JsValue::from)
+        .unwrap();
+    assert_eq!(back.size(), 1);
+    assert!(wasm_api::Ledger::load("{damaged").is_err());
+}
