@@ -231,43 +231,125 @@ fn is_spacer(c: char) -> bool {
     matches!(
         c,
         ' ' | '.' | '-' | '_' | '*' | '·' | '•' | '/' | '|' | '~' | '+'
-    ) || (c as u32) >= 0x2190 && !c.is_alphanumeric() && !is_invisible(c)
+    ) || (c as u32) >= 0x2190 && !is_alnum(c) && !is_invisible(c)
+}
+
+/// Emoji and pictograph block covered by the alphanumeric bitmap (folded captions are full of emoji).
+const EMOJI_START: u32 = 0x1F000;
+const EMOJI_END: u32 = 0x1FC00;
+
+/// `char::is_alphanumeric`, with the answer for U+0080..U+2100 and the emoji blocks precomputed: the
+/// standard library answers non-ASCII characters with a binary search, and the spaced-letter check asks
+/// about every character of every folded text.
+#[inline]
+pub(crate) fn is_alnum(c: char) -> bool {
+    let cp = c as u32;
+    if cp < 0x80 {
+        return c.is_ascii_alphanumeric();
+    }
+    let bits = alnum_bits();
+    let idx = if cp < TABLE_END {
+        cp as usize
+    } else if (EMOJI_START..EMOJI_END).contains(&cp) {
+        (TABLE_END + cp - EMOJI_START) as usize
+    } else {
+        return c.is_alphanumeric();
+    };
+    bits.get(idx / 64).is_some_and(|w| w >> (idx % 64) & 1 == 1)
+}
+
+/// One bit per code point: U+0000..U+2100, then the emoji blocks.
+fn alnum_bits() -> &'static [u64] {
+    static BITS: OnceLock<Vec<u64>> = OnceLock::new();
+    BITS.get_or_init(|| {
+        let n = (TABLE_END + (EMOJI_END - EMOJI_START)) as usize;
+        let mut bits = vec![0u64; n.div_ceil(64)];
+        let points = (0..TABLE_END).chain(EMOJI_START..EMOJI_END);
+        for (idx, cp) in points.enumerate() {
+            if char::from_u32(cp).is_some_and(char::is_alphanumeric) {
+                bits[idx / 64] |= 1 << (idx % 64);
+            }
+        }
+        bits
+    })
+}
+
+/// Fold every character of `original` into `text`, calling `mark(len_before, len_after, start, end)`
+/// for each original character (`start..end` its byte range). No spaced-letter joining here.
+/// Returns whether the spaced-letter pass may change the text ([`JoinCheck`], computed on the way).
+#[inline]
+fn fold_chars(
+    original: &str,
+    text: &mut String,
+    mut mark: impl FnMut(usize, usize, u32, u32),
+) -> bool {
+    let mut check = JoinCheck::default();
+    for (i, c) in original.char_indices() {
+        let before = text.len();
+        if c.is_ascii() {
+            let l = c.to_ascii_lowercase();
+            text.push(l);
+            check.feed(l);
+        } else {
+            fold_char(c, text);
+            if let Some(piece) = text.get(before..) {
+                piece.chars().for_each(|p| check.feed(p));
+            }
+        }
+        mark(before, text.len(), i as u32, (i + c.len_utf8()) as u32);
+    }
+    check.found
 }
 
 /// Fold `original` for matching. Never panics; output length is bounded by a small multiple of the input.
+///
+/// Folds straight into the output string and its byte map; the char-by-char spaced-letter pass runs
+/// only when [`JoinCheck`] saw a lone letter followed by a spacer (most texts have none).
 pub fn fold(original: &str) -> Folded {
-    let mut chars: Vec<(char, u32, u32)> = Vec::with_capacity(original.len());
-    let mut piece = String::new();
-    for (i, c) in original.char_indices() {
-        let (s, e) = (i as u32, (i + c.len_utf8()) as u32);
-        if c.is_ascii() {
-            chars.push((c.to_ascii_lowercase(), s, e));
-            continue;
-        }
-        piece.clear();
-        fold_char(c, &mut piece);
-        for p in piece.chars() {
-            chars.push((p, s, e));
-        }
-    }
-    join_spaced_letters(&mut chars);
-    let mut text = String::with_capacity(chars.len());
-    let mut origin = Vec::with_capacity(chars.len());
-    for (c, s, e) in chars {
-        text.push(c);
-        for _ in 0..c.len_utf8() {
+    let mut text = String::with_capacity(original.len());
+    let mut origin: Vec<(u32, u32)> = Vec::with_capacity(original.len());
+    let may_join = fold_chars(original, &mut text, |before, after, s, e| {
+        for _ in before..after {
             origin.push((s, e));
+        }
+    });
+    if may_join && has_pair(&text) {
+        let mut chars: Vec<(char, u32, u32)> = text
+            .char_indices()
+            .map(|(i, c)| {
+                let (s, e) = origin.get(i).copied().unwrap_or((0, 0));
+                (c, s, e)
+            })
+            .collect();
+        join_spaced_letters(&mut chars);
+        text.clear();
+        origin.clear();
+        for (c, s, e) in chars {
+            text.push(c);
+            for _ in 0..c.len_utf8() {
+                origin.push((s, e));
+            }
         }
     }
     Folded { text, origin }
 }
 
+/// `fold(original).text` without building the byte map (hashtags, mentions, dedupe keys).
+pub fn fold_text(original: &str) -> String {
+    let mut text = String::with_capacity(original.len());
+    if fold_chars(original, &mut text, |_, _, _, _| {}) && has_pair(&text) {
+        // Rare: let the full fold do the joining.
+        return fold(original).text;
+    }
+    text
+}
+
 /// Fold a term from a lexicon (no offsets needed). Whitespace is collapsed to single spaces.
 pub fn fold_term(term: &str) -> String {
-    let folded = fold(term.trim());
-    let mut out = String::with_capacity(folded.text.len());
+    let folded = fold_text(term.trim());
+    let mut out = String::with_capacity(folded.len());
     let mut last_space = false;
-    for c in folded.text.chars() {
+    for c in folded.chars() {
         if c.is_whitespace() {
             if !last_space {
                 out.push(' ');
@@ -281,48 +363,94 @@ pub fn fold_term(term: &str) -> String {
     out.trim().to_string()
 }
 
+#[inline]
 fn is_word(c: char) -> bool {
-    c.is_alphanumeric()
+    is_alnum(c)
+}
+
+/// Whether [`join_spaced_letters`] could change a text, fed one folded character at a time while
+/// folding (no second pass): some lone letter (no letter on either side), with at least two characters
+/// after it, is followed by a spacer. A run needs that to start; most texts have none.
+#[derive(Default)]
+struct JoinCheck {
+    /// Characters fed so far (saturating).
+    seen: u32,
+    /// Word flags of the window `prev, cur, next` (false before the start of the text).
+    prev_word: bool,
+    cur_word: bool,
+    next: char,
+    next_word: bool,
+    found: bool,
+}
+
+impl JoinCheck {
+    /// Called for every folded character: kept branch-light and inlined.
+    #[inline(always)]
+    fn feed(&mut self, c: char) {
+        // `c` is the character after `next`, so once two came before it, `cur` has two after it.
+        self.found |= self.seen >= 2
+            && self.cur_word
+            && !self.prev_word
+            && !self.next_word
+            && is_spacer(self.next);
+        self.prev_word = self.cur_word;
+        self.cur_word = self.next_word;
+        self.next = c;
+        self.next_word = is_word(c);
+        self.seen = self.seen.saturating_add(1);
+    }
+}
+
+/// Whether some lone letter is followed, across one to three spacers, by another lone letter: every
+/// run [`join_spaced_letters`] joins starts so. The first check ([`JoinCheck`]) fires on ordinary
+/// prose ("a ", "I "); this one rules most of those texts out before the offset-carrying pass.
+fn has_pair(text: &str) -> bool {
+    let chars: Vec<char> = text.chars().collect();
+    let word: Vec<bool> = chars.iter().map(|&c| is_word(c)).collect();
+    let n = chars.len();
+    let lone = |i: usize| word[i] && (i == 0 || !word[i - 1]) && (i + 1 >= n || !word[i + 1]);
+    (0..n).any(|i| {
+        if !lone(i) {
+            return false;
+        }
+        let j = i + 1;
+        let mut k = j;
+        while k < n && is_spacer(chars[k]) && k - j < 3 {
+            k += 1;
+        }
+        k > j && k < n && lone(k)
+    })
 }
 
 /// Join `s p o n s o r e d`, `s.p.o.n.s.o.r.e.d`, `s🔥p🔥o🔥n…` and `# a d` into one word.
 ///
 /// A run qualifies when it has at least three single letters, or two right after a `#`. Single letters
-/// in ordinary prose ("a", "i") never make a run of three by themselves.
+/// in ordinary prose ("a", "i") never make a run of three by themselves. Callers check [`JoinCheck`]
+/// first (a run cannot start without what it looks for).
 fn join_spaced_letters(chars: &mut Vec<(char, u32, u32)>) {
-    // Cheap pre-check: some letter must be followed by a spacer and another lone letter.
     let n = chars.len();
-    let lone = |chars: &[(char, u32, u32)], i: usize| -> bool {
-        is_word(chars[i].0)
-            && (i == 0 || !is_word(chars[i - 1].0))
-            && (i + 1 >= chars.len() || !is_word(chars[i + 1].0))
-    };
-    let mut any = false;
-    for i in 0..n.saturating_sub(2) {
-        if lone(chars, i) && is_spacer(chars[i + 1].0) {
-            any = true;
-            break;
-        }
-    }
-    if !any {
-        return;
-    }
+    // Word flags once, not three lookups per character.
+    let word: Vec<bool> = chars.iter().map(|c| is_word(c.0)).collect();
+    let lone =
+        |i: usize| -> bool { word[i] && (i == 0 || !word[i - 1]) && (i + 1 >= n || !word[i + 1]) };
     let mut keep = vec![true; n];
+    let mut letters = Vec::new();
     let mut i = 0;
     while i < n {
-        if !lone(chars, i) {
+        if !lone(i) {
             i += 1;
             continue;
         }
         // Collect a run: letter (spacers letter)*
-        let mut letters = vec![i];
+        letters.clear();
+        letters.push(i);
         let mut j = i + 1;
         loop {
             let mut k = j;
             while k < n && is_spacer(chars[k].0) && k - j < 3 {
                 k += 1;
             }
-            if k > j && k < n && lone(chars, k) {
+            if k > j && k < n && lone(k) {
                 letters.push(k);
                 j = k + 1;
             } else {

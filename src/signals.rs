@@ -4,14 +4,16 @@
 //! every language, hash maps for hashtags and brand tags) and then scans posts without allocating
 //! much. Scanning only *collects* evidence; [`crate::verdict::decide`] turns it into a verdict.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use serde::{Deserialize, Serialize};
 
 use crate::explain::{Lang, explain};
 use crate::lexicon::{Brand, BrandWeights, LexiconError, Lexicons, LinkKind, MarkerKind, Term};
-use crate::normalize::{Folded, fold, fold_term};
+use crate::normalize::{Folded, fold, fold_term, fold_text, is_alnum};
 use crate::post::Post;
 
 /// What a piece of evidence says.
@@ -165,14 +167,30 @@ fn is_spaceless_char(c: char) -> bool {
 }
 
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '_'
+    is_alnum(c) || c == '_'
 }
 
 /// The language of a text from its script, when the script tells (Latin-script languages other than
 /// Vietnamese are not guessed: their markers all apply).
 pub fn detect_language(text: &str) -> Option<&'static str> {
     let (mut vi, mut th, mut hangul, mut kana, mut han) = (0u32, 0u32, 0u32, 0u32, 0u32);
-    for c in text.chars().take(2000) {
+    // The first 2000 characters; every script counted below is non-ASCII, so only the lead bytes of
+    // multi-byte characters are decoded.
+    let head = if text.len() <= 2000 {
+        text
+    } else {
+        match text.char_indices().nth(2000) {
+            Some((at, _)) => &text[..at],
+            None => text,
+        }
+    };
+    for (at, &b) in head.as_bytes().iter().enumerate() {
+        if b < 0xC0 {
+            continue;
+        }
+        let Some(c) = head.get(at..).and_then(|r| r.chars().next()) else {
+            continue;
+        };
         match c as u32 {
             0x0E00..=0x0E7F => th += 1,
             0xAC00..=0xD7A3 | 0x1100..=0x11FF => hangul += 1,
@@ -202,6 +220,61 @@ pub fn detect_language(text: &str) -> Option<&'static str> {
     }
 }
 
+/// A small, fast, non-cryptographic hasher (the FxHash multiply-rotate scheme used inside rustc) for
+/// the lexicon lookups: every hashtag costs several map probes, and SipHash dominated them. The maps
+/// are built from the lexicons only and never grow from post text, so collision flooding can only make
+/// one probe walk a fixed table; HashDoS resistance buys nothing here.
+#[derive(Default, Clone, Copy)]
+struct FxHasher {
+    hash: u64,
+}
+
+const FX_SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl FxHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(FX_SEED);
+    }
+}
+
+impl Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.add(u64::from_le_bytes(w));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(w) ^ ((rest.len() as u64) << 59));
+        }
+    }
+
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+}
+
+/// A lexicon map keyed by folded text, hashed with [`FxHasher`].
+type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+type FxSet<K> = HashSet<K, BuildHasherDefault<FxHasher>>;
+
 /// What a compiled pattern stands for.
 #[derive(Debug, Clone)]
 enum Entry {
@@ -225,25 +298,89 @@ pub struct Matcher {
     phrase_entries: Vec<Vec<Entry>>,
     phrase_spaceless: Vec<bool>,
     /// Whole-hashtag lookups: folded hashtag body → marker terms.
-    hashtag_terms: HashMap<String, Vec<usize>>,
+    hashtag_terms: FxMap<String, Vec<usize>>,
     /// Hashtag endings (`#*ambassador`): (folded suffix, term).
     hashtag_suffixes: Vec<(String, usize)>,
     /// Shop-account words, matched against handles, display names and music titles.
     shop_words: Vec<usize>,
     shop_matcher: AhoCorasick,
-    brand_tags: HashMap<String, BrandTag>,
+    brand_tags: FxMap<String, BrandTag>,
     /// Byte lengths of the distinctive (non-generic, 6+ character) brand tags, ascending.
     brand_prefix_lengths: Vec<usize>,
+    /// The first [`BRAND_HEAD`] bytes of every brand tag at least that long: a cheap pre-test before
+    /// probing `brand_tags` with each prefix length.
+    brand_heads: FxSet<Vec<u8>>,
     campaign_suffixes: Vec<String>,
     generic_campaign_suffixes: Vec<String>,
     campaign_prefixes: Vec<String>,
-    hosts: HashMap<String, (LinkKind, f32)>,
+    campaign_suffix_index: AffixIndex,
+    campaign_prefix_index: AffixIndex,
+    hosts: FxMap<String, (LinkKind, f32)>,
     wildcard_hosts: Vec<(String, LinkKind, f32)>,
     affiliate_rules: Vec<crate::lexicon::AffiliateRule>,
-    tracking_params: HashSet<String>,
+    tracking_params: FxSet<String>,
     tracking_weight: f32,
     other_links: crate::lexicon::OtherLinks,
     brand_weights: BrandWeights,
+}
+
+/// Distinctive brand tags have at least six characters, so at least six bytes.
+const BRAND_HEAD: usize = 6;
+
+/// A list of affixes (campaign suffixes or prefixes) grouped by their boundary byte: the last byte of
+/// a suffix, the first of a prefix. A key can only carry the affixes of its own boundary byte, so only
+/// those few are compared (a hashtag used to cost ~30 `memcmp`s); each group keeps list order, so the
+/// first match is the same as a scan of the whole list.
+struct AffixIndex {
+    suffix: bool,
+    /// Indices into the list, per boundary byte; empty affixes (they fit every key) in every group.
+    groups: Vec<Vec<usize>>,
+    /// The empty affixes alone, for an empty key.
+    empty: Vec<usize>,
+}
+
+impl AffixIndex {
+    fn new(list: &[String], suffix: bool) -> AffixIndex {
+        let mut groups = vec![Vec::new(); 256];
+        let mut empty = Vec::new();
+        for (i, a) in list.iter().enumerate() {
+            let edge = if suffix {
+                a.as_bytes().last()
+            } else {
+                a.as_bytes().first()
+            };
+            match edge {
+                Some(&b) => groups[usize::from(b)].push(i),
+                None => {
+                    empty.push(i);
+                    groups.iter_mut().for_each(|g| g.push(i));
+                }
+            }
+        }
+        AffixIndex {
+            suffix,
+            groups,
+            empty,
+        }
+    }
+
+    /// The affixes of `list` (the list this index was built from) that may fit `key`, in list order.
+    fn candidates<'a>(
+        &'a self,
+        list: &'a [String],
+        key: &str,
+    ) -> impl Iterator<Item = &'a String> + 'a {
+        let edge = if self.suffix {
+            key.as_bytes().last()
+        } else {
+            key.as_bytes().first()
+        };
+        let ids = match edge {
+            Some(&b) => self.groups.get(usize::from(b)).unwrap_or(&self.empty),
+            None => &self.empty,
+        };
+        ids.iter().filter_map(|&i| list.get(i))
+    }
 }
 
 /// Priority when one folded phrase means different things in different languages.
@@ -280,7 +417,7 @@ impl Matcher {
             });
             phrase_entries[idx].push(entry);
         };
-        let mut hashtag_terms: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut hashtag_terms: FxMap<String, Vec<usize>> = FxMap::default();
         let mut hashtag_suffixes = Vec::new();
         let mut shop_words = Vec::new();
         for (i, t) in terms.iter().enumerate() {
@@ -289,12 +426,12 @@ impl Matcher {
                 continue;
             }
             if t.hashtag_suffix {
-                hashtag_suffixes.push((hashtag_key(&t.folded), i));
+                hashtag_suffixes.push((hashtag_key(&t.folded).into_owned(), i));
                 continue;
             }
             if t.hashtag_only {
                 hashtag_terms
-                    .entry(hashtag_key(&t.folded))
+                    .entry(hashtag_key(&t.folded).into_owned())
                     .or_default()
                     .push(i);
                 continue;
@@ -302,7 +439,7 @@ impl Matcher {
             add_phrase(&t.folded, Entry::Marker(i));
             // "paid partnership" also matches #paidpartnership.
             if !t.needs_code && !matches!(t.kind, MarkerKind::Exception | MarkerKind::Negation) {
-                let key = hashtag_key(&t.folded);
+                let key = hashtag_key(&t.folded).into_owned();
                 if key.chars().count() >= 3 {
                     hashtag_terms.entry(key).or_default().push(i);
                 }
@@ -341,7 +478,7 @@ impl Matcher {
                 message: format!("could not compile the phrase matcher: {e}"),
             })?;
 
-        let mut brand_tags = HashMap::new();
+        let mut brand_tags = FxMap::default();
         for (b, brand) in brands.iter().enumerate() {
             for t in &brand.tags {
                 brand_tags.insert(t.clone(), BrandTag::Tag(b));
@@ -360,8 +497,14 @@ impl Matcher {
             .collect();
         brand_prefix_lengths.sort_unstable();
         brand_prefix_lengths.dedup();
+        debug_assert!(brand_prefix_lengths.iter().all(|&l| l >= BRAND_HEAD));
+        let brand_heads = brand_tags
+            .keys()
+            .filter_map(|t: &String| t.as_bytes().get(..BRAND_HEAD))
+            .map(<[u8]>::to_vec)
+            .collect();
 
-        let mut hosts = HashMap::new();
+        let mut hosts = FxMap::default();
         let mut wildcard_hosts = Vec::new();
         for g in &lex.links.host_groups {
             for h in &g.hosts {
@@ -385,9 +528,12 @@ impl Matcher {
             shop_matcher,
             brand_tags,
             brand_prefix_lengths,
+            brand_heads,
             campaign_suffixes: lex.brands.campaign_suffixes.clone(),
             generic_campaign_suffixes: lex.brands.generic_campaign_suffixes.clone(),
             campaign_prefixes: lex.brands.campaign_prefixes.clone(),
+            campaign_suffix_index: AffixIndex::new(&lex.brands.campaign_suffixes, true),
+            campaign_prefix_index: AffixIndex::new(&lex.brands.campaign_prefixes, false),
             hosts,
             wildcard_hosts,
             affiliate_rules: lex.links.affiliate_rules.clone(),
@@ -426,16 +572,31 @@ impl Matcher {
     }
 }
 
-/// Whether `tag` already stands in the folded caption as `#tag` (or `@tag`).
+/// Whether `tag` already stands in the folded caption as `#tag` (or `@tag`): some non-overlapping
+/// occurrence of `tag` (leftmost first) right after the sigil.
 fn is_inline(caption: &str, sigil: char, tag: &str) -> bool {
+    if tag.contains(sigil) {
+        // The sigil inside the tag makes overlapping occurrences matter: keep the exact scan.
+        return caption
+            .match_indices(tag)
+            .any(|(at, _)| caption[..at].ends_with(sigil));
+    }
+    // Without the sigil in the tag, an occurrence right after a sigil can never overlap an earlier
+    // one, so looking at each sigil (found with memchr) is the same test, without building a
+    // substring searcher for every hashtag of every post.
     caption
-        .match_indices(tag)
-        .any(|(at, _)| caption[..at].ends_with(sigil))
+        .match_indices(sigil)
+        .any(|(at, sig)| caption[at + sig.len()..].starts_with(tag))
 }
 
 /// A hashtag body for lookup: folded, without `_`, `-` and `.` (`#quảng_cáo` = `#quangcao`).
-fn hashtag_key(folded: &str) -> String {
-    folded.chars().filter(|c| c.is_alphanumeric()).collect()
+/// Borrowed when there is nothing to drop (most hashtags).
+fn hashtag_key(folded: &str) -> Cow<'_, str> {
+    if folded.chars().all(is_alnum) {
+        Cow::Borrowed(folded)
+    } else {
+        Cow::Owned(folded.chars().filter(|&c| is_alnum(c)).collect())
+    }
 }
 
 /// One raw finding before it is turned into [`Evidence`].
@@ -531,14 +692,24 @@ fn find_tags(folded: &str) -> Tags {
 
 /// Split `ExcitedToPartnerWithAcme` into `Excited To Partner With Acme`.
 fn segment_camel_case(tag: &str) -> Option<String> {
+    let splits_at = |p: char, c: char| {
+        // Cheapest tests first (same answer): `is_alphabetic` on non-ASCII is a table search.
+        c == '_'
+            || (p.is_ascii_digit() && c.is_alphabetic())
+            || (c.is_uppercase() && p.is_lowercase())
+    };
+    // Most hashtags are one lower-case run: find that out before building anything.
+    let mut chars = tag.chars();
+    let mut prev = chars.next()?;
+    if !chars.any(|c| splits_at(std::mem::replace(&mut prev, c), c)) {
+        return None;
+    }
     let mut out = String::with_capacity(tag.len() + 8);
     let mut splits = 0;
     let mut prev: Option<char> = None;
     for c in tag.chars() {
         if let Some(p) = prev
-            && ((c.is_uppercase() && p.is_lowercase())
-                || (c.is_alphabetic() && p.is_ascii_digit())
-                || c == '_')
+            && splits_at(p, c)
         {
             out.push(' ');
             splits += 1;
@@ -600,7 +771,7 @@ impl Matcher {
         // Structured hashtags and mentions that the caption does not already carry inline.
         for tag in &post.hashtags {
             let tag = cap(tag.trim_start_matches(['#', '＃']));
-            let folded_tag = fold(tag).text;
+            let folded_tag = fold_text(tag);
             let key = hashtag_key(&folded_tag);
             if key.is_empty() || is_inline(&folded_caption.text, '#', &folded_tag) {
                 continue;
@@ -609,7 +780,7 @@ impl Matcher {
         }
         for mention in &post.mentions {
             let m = cap(mention.trim_start_matches('@'));
-            let folded_m = fold(m).text;
+            let folded_m = fold_text(m);
             let key = hashtag_key(&folded_m);
             if key.is_empty() || is_inline(&folded_caption.text, '@', &folded_m) {
                 continue;
@@ -835,7 +1006,10 @@ impl Matcher {
             _ => {}
         }
         // <brand><suffix>: #vinamilkpartner, #samsungvietnam
-        for suffix in &self.campaign_suffixes {
+        for suffix in self
+            .campaign_suffix_index
+            .candidates(&self.campaign_suffixes, key)
+        {
             let Some(stem) = key.strip_suffix(suffix.as_str()).filter(|s| !s.is_empty()) else {
                 continue;
             };
@@ -858,7 +1032,10 @@ impl Matcher {
                 return true;
             }
         }
-        for prefix in &self.campaign_prefixes {
+        for prefix in self
+            .campaign_prefix_index
+            .candidates(&self.campaign_prefixes, key)
+        {
             if let Some(stem) = key.strip_prefix(prefix.as_str())
                 && !stem.is_empty()
                 && matches!(self.brand_tags.get(stem), Some(BrandTag::Tag(_)))
@@ -876,7 +1053,13 @@ impl Matcher {
         }
         // <brand><more words>: a product or campaign tag of a distinctive brand (#vinamilkgreenfarm).
         // Only the lengths some brand tag has are tried, and at least three more characters must follow.
-        for &len in &self.brand_prefix_lengths {
+        // Every such length is at least BRAND_HEAD bytes, so a key whose head starts no brand tag
+        // skips the probes (almost every hashtag).
+        let head_known = key
+            .as_bytes()
+            .get(..BRAND_HEAD)
+            .is_some_and(|h| self.brand_heads.contains(h));
+        for &len in self.brand_prefix_lengths.iter().filter(|_| head_known) {
             if len + 3 > key.len() {
                 break;
             }
@@ -912,11 +1095,15 @@ impl Matcher {
         let mut hit = self.brand_tags.contains_key(key);
         if !hit {
             // @brand.vn, @brandofficial, @brand_indonesia
-            hit = self.campaign_suffixes.iter().any(|suffix| {
-                key.strip_suffix(suffix.as_str()).is_some_and(|stem| {
-                    !stem.is_empty() && matches!(self.brand_tags.get(stem), Some(BrandTag::Tag(_)))
-                })
-            });
+            hit = self
+                .campaign_suffix_index
+                .candidates(&self.campaign_suffixes, key)
+                .any(|suffix| {
+                    key.strip_suffix(suffix.as_str()).is_some_and(|stem| {
+                        !stem.is_empty()
+                            && matches!(self.brand_tags.get(stem), Some(BrandTag::Tag(_)))
+                    })
+                });
         }
         if hit {
             out.push(
@@ -936,21 +1123,22 @@ impl Matcher {
             return;
         }
         let text = cap(text);
-        let folded = fold(text);
-        for m in self.shop_matcher.find_overlapping_iter(&folded.text) {
+        // The byte map is only needed on a hit (rare): fold the text alone first.
+        let folded = fold_text(text);
+        for m in self.shop_matcher.find_overlapping_iter(&folded) {
             let t = &self.terms[self.shop_words[m.pattern().as_usize()]];
             let (s, e) = (m.start(), m.end());
-            let before = folded.text[..s].chars().next_back();
-            let after = folded.text[e..].chars().next();
+            let before = folded[..s].chars().next_back();
+            let after = folded[e..].chars().next();
             let ok = if is_handle {
                 // Handles run words together (thoitrangshop99): accept a boundary, or a neighbour word
                 // of at least three letters (`bishop` is not a shop).
-                let lead = folded.text[..s]
+                let lead = folded[..s]
                     .chars()
                     .rev()
                     .take_while(|c| c.is_alphabetic())
                     .count();
-                let trail = folded.text[e..]
+                let trail = folded[e..]
                     .chars()
                     .take_while(|c| c.is_alphabetic())
                     .count();
@@ -959,7 +1147,7 @@ impl Matcher {
                 !before.is_some_and(is_word_char) && !after.is_some_and(is_word_char)
             };
             if ok {
-                let (os, oe) = folded.original_range(s, e);
+                let (os, oe) = fold(text).original_range(s, e);
                 out.push(SignalKind::ShopAccount, field, text, os, oe, t.weight);
                 return;
             }
@@ -1048,7 +1236,7 @@ impl Matcher {
             }
         }
         for (stem, kind, weight) in &self.wildcard_hosts {
-            if host_matches(host, &format!("{stem}.*")) {
+            if host_matches_wildcard(host, stem) {
                 keep((*kind, *weight));
             }
         }
@@ -1070,25 +1258,32 @@ fn link_signal(kind: LinkKind) -> SignalKind {
 /// Whether `host` is `pattern` or a subdomain of it; `amazon.*` matches any public suffix after `amazon`.
 fn host_matches(host: &str, pattern: &str) -> bool {
     if let Some(stem) = pattern.strip_suffix(".*") {
-        // amazon.* : some label sequence ending in "amazon" followed by a TLD-ish suffix of 1–2 labels.
-        let labels: Vec<&str> = host.split('.').collect();
-        let stem_labels: Vec<&str> = stem.split('.').collect();
-        for tld_len in 1..=2usize {
-            if labels.len() < stem_labels.len() + tld_len {
-                continue;
-            }
-            let end = labels.len() - tld_len;
-            if labels[end - stem_labels.len()..end] == stem_labels[..] {
-                return true;
-            }
-        }
-        false
+        host_matches_wildcard(host, stem)
     } else {
         host == pattern
             || host
                 .strip_suffix(pattern)
                 .is_some_and(|rest| rest.ends_with('.'))
     }
+}
+
+/// `stem.*`: after dropping a TLD-ish suffix of 1–2 labels, `host` ends with the labels of `stem`
+/// (`www.amazon.co.uk` and `amazon.com` match `amazon`, `notamazon.com` does not). No allocation.
+fn host_matches_wildcard(host: &str, stem: &str) -> bool {
+    let mut rest = host;
+    for _ in 0..2 {
+        let Some(dot) = rest.rfind('.') else {
+            return false;
+        };
+        rest = &rest[..dot];
+        if rest
+            .strip_suffix(stem)
+            .is_some_and(|before| before.is_empty() || before.ends_with('.'))
+        {
+            return true;
+        }
+    }
+    false
 }
 
 /// The parts of a URL the rules look at, lower-cased.
@@ -1139,6 +1334,18 @@ impl UrlParts {
 /// "v.v." or "e.g." never count).
 pub fn find_urls(text: &str) -> Vec<(usize, usize)> {
     let mut found = Vec::new();
+    // Every form below has a '/' (`http://`, `https://`, `host.tld/path`) or starts with `www.`:
+    // without either (most captions), there is nothing to find.
+    let has_www = || {
+        text.match_indices('.').any(|(at, _)| {
+            at.checked_sub(3)
+                .and_then(|s| text.as_bytes().get(s..at))
+                .is_some_and(|w| w.eq_ignore_ascii_case(b"www"))
+        })
+    };
+    if !text.contains('/') && !has_www() {
+        return found;
+    }
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
@@ -1152,31 +1359,43 @@ pub fn find_urls(text: &str) -> Vec<(usize, usize)> {
             continue;
         }
         let start = i;
+        // Every URL form below has a '.' or a '/': most words have neither and are skipped.
+        let mut marked = false;
         while i < bytes.len() && !is_sep(bytes[i]) && bytes[i] < 0x80 {
+            marked |= matches!(bytes[i], b'.' | b'/');
             i += 1;
+        }
+        if !marked {
+            continue;
         }
         let mut end = i;
         while end > start && matches!(bytes[end - 1], b'.' | b',' | b'!' | b'?' | b':' | b';') {
             end -= 1;
         }
         let token = &text[start..end];
-        let lower = token.to_ascii_lowercase();
-        let explicit = lower.starts_with("http://")
-            || lower.starts_with("https://")
-            || lower.starts_with("www.");
+        // Case-insensitive prefix tests without lower-casing a copy of every word.
+        let has_prefix = |p: &str| {
+            token
+                .as_bytes()
+                .get(..p.len())
+                .is_some_and(|b| b.eq_ignore_ascii_case(p.as_bytes()))
+        };
+        let explicit = has_prefix("http://") || has_prefix("https://") || has_prefix("www.");
         let looks_bare = || {
             let Some(slash) = token.find('/') else {
                 return false;
             };
             let host = &token[..slash];
-            let labels: Vec<&str> = host.split('.').collect();
-            labels.len() >= 2
-                && labels.iter().all(|l| {
-                    !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-                })
-                && labels.last().is_some_and(|tld| {
-                    tld.len() >= 2 && tld.bytes().all(|b| b.is_ascii_alphabetic())
-                })
+            let mut labels = 0usize;
+            let mut last = "";
+            for l in host.split('.') {
+                if l.is_empty() || !l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+                    return false;
+                }
+                labels += 1;
+                last = l;
+            }
+            labels >= 2 && last.len() >= 2 && last.bytes().all(|b| b.is_ascii_alphabetic())
         };
         // Skip a leading '#' or '@': those are tags, not links.
         if (explicit || looks_bare()) && !token.starts_with(['#', '@']) && token.len() > 4 {
