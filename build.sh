@@ -4,6 +4,7 @@
 #   ./build.sh          install what is missing, then build dist/chrome, dist/firefox and the store zips
 #   ./build.sh test     build, then fmt, clippy, native tests, wasm tests, web-ext lint, end-to-end tests
 #   ./build.sh setup    only install what is missing
+#   ./build.sh fuzz [S] run every cargo-fuzz target for S seconds (default 1800)
 #   ./build.sh bench    cargo bench --bench engine
 #   ./build.sh eval     run the audit CLI over ../shared/data/*.jsonl (when that directory exists)
 #
@@ -188,12 +189,29 @@ setup_system() {
   fi
 }
 
+# Fuzzing needs a nightly toolchain (sanitizers) and cargo-fuzz.
+setup_fuzz() {
+  if rustup toolchain list | grep -q '^nightly'; then
+    info "rust nightly (for cargo fuzz): installed"
+  else
+    info "rust nightly: missing, installing (cargo fuzz needs it for the sanitizers)"
+    rustup toolchain install nightly --profile minimal
+  fi
+  if cargo fuzz --version >/dev/null 2>&1; then
+    info "cargo-fuzz: $(cargo fuzz --version)"
+  else
+    info "cargo-fuzz: missing, installing (takes a few minutes)"
+    cargo install cargo-fuzz
+  fi
+}
+
 setup() {
   require_base_tools
   setup_rust
   setup_bindgen
   setup_npm
   setup_system
+  setup_fuzz
 }
 
 # ---------------------------------------------------------------------------------------------------
@@ -290,6 +308,26 @@ web_ext_lint() {
   node "$TOOLS_DIR/tools/web-ext-lint.mjs" "$DIST/firefox" </dev/null
 }
 
+# Each fuzz target for $1 seconds, from the committed seeds (tests/fuzz/seeds/<target>) plus the corpus
+# grown by earlier runs (tests/fuzz/corpus/<target>, git-ignored). A crash fails the run and leaves the
+# input under tests/fuzz/artifacts/<target>/: turn it into a regression test.
+FUZZ_TARGETS=(normalize engine tiktok_json ledger_import audit_line)
+fuzz_run() {
+  local seconds=$1 target
+  for target in "${FUZZ_TARGETS[@]}"; do
+    mkdir -p "$ROOT/tests/fuzz/corpus/$target"
+    info "fuzzing $target for ${seconds}s"
+    local log="$ROOT/tests/fuzz/last-$target.log"
+    if ! cargo +nightly fuzz run --fuzz-dir "$ROOT/tests/fuzz" "$target" \
+      "$ROOT/tests/fuzz/corpus/$target" "$ROOT/tests/fuzz/seeds/$target" \
+      -- -max_total_time="$seconds" -rss_limit_mb=2048 </dev/null >"$log" 2>&1; then
+      grep -v '^ *[0-9]*: \|^ *at ' "$log" | tail -40 >&2
+      die "fuzz target $target failed: the input is under tests/fuzz/artifacts/$target/ (log: $log)"
+    fi
+    info "$(grep -E '^Done [0-9]+ runs' "$log" | tail -1)"
+  done
+}
+
 run_tests() {
   build
   phase "cargo fmt --check" cargo fmt --check
@@ -300,6 +338,7 @@ run_tests() {
   phase "cargo test (wasm32, Node)" cargo test --locked --target "$TARGET"
   phase "web-ext lint dist/firefox" web_ext_lint
   phase "end-to-end (Chromium)" env CHROMIUM="$CHROMIUM" node --test "$TOOLS_DIR/e2e/"
+  phase "fuzz smoke (${FUZZ_SMOKE_SECONDS:-12} s per target)" fuzz_run "${FUZZ_SMOKE_SECONDS:-12}"
 }
 
 # ---------------------------------------------------------------------------------------------------
@@ -313,6 +352,11 @@ case $command in
   build) build ;;
   setup) phase "set-up (install what is missing)" setup ;;
   test) run_tests ;;
+  fuzz)
+    require_base_tools
+    setup_fuzz
+    phase "fuzz (${2:-1800} s per target)" fuzz_run "${2:-1800}"
+    ;;
   bench)
     require_base_tools
     phase "cargo bench --bench engine" cargo bench --locked --bench engine
