@@ -126,6 +126,8 @@ pub struct Term {
     pub hashtag_only: bool,
     /// Matches the end of a hashtag (`#*ambassador`).
     pub hashtag_suffix: bool,
+    /// Matches only at the very start of the text (`^ad:`).
+    pub at_start: bool,
     /// Must be followed by a code-like token (`use code {CODE}`).
     pub needs_code: bool,
     /// Used only when the post's language is `language`.
@@ -392,6 +394,8 @@ pub fn parse_language(source: &Source<'_>) -> Result<Language, LexiconError> {
                 }
             };
             let mut body = written.trim();
+            let at_start = body.starts_with('^');
+            body = body.trim_start_matches('^');
             let needs_code = body.ends_with("{CODE}");
             if needs_code {
                 body = body.trim_end_matches("{CODE}").trim_end();
@@ -417,7 +421,17 @@ pub fn parse_language(source: &Source<'_>) -> Result<Language, LexiconError> {
                     format!("{where_}: hashtag term `{written}` contains a space"),
                 ));
             }
-            let key = (folded.clone(), hashtag_only, needs_code || hashtag_suffix);
+            if at_start && hashtag_only {
+                return Err(err(
+                    file,
+                    format!("{where_}: `{written}`: `^` and `#` do not combine"),
+                ));
+            }
+            let key = (
+                folded.clone(),
+                hashtag_only,
+                needs_code || hashtag_suffix || at_start,
+            );
             if let Some(previous) = seen.insert(key, written.clone()) {
                 return Err(err(
                     file,
@@ -433,6 +447,7 @@ pub fn parse_language(source: &Source<'_>) -> Result<Language, LexiconError> {
                 weight,
                 hashtag_only,
                 hashtag_suffix,
+                at_start,
                 needs_code,
                 same_language_only: group.same_language_only,
                 language: raw.language.clone(),

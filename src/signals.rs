@@ -438,7 +438,10 @@ impl Matcher {
             }
             add_phrase(&t.folded, Entry::Marker(i));
             // "paid partnership" also matches #paidpartnership.
-            if !t.needs_code && !matches!(t.kind, MarkerKind::Exception | MarkerKind::Negation) {
+            if !t.needs_code
+                && !t.at_start
+                && !matches!(t.kind, MarkerKind::Exception | MarkerKind::Negation)
+            {
                 let key = hashtag_key(&t.folded).into_owned();
                 if key.chars().count() >= 3 {
                     hashtag_terms.entry(key).or_default().push(i);
@@ -557,19 +560,36 @@ impl Matcher {
     }
 
     /// The best applicable marker among a phrase's entries.
+    /// `at_start`: the match begins the text (only then may `^`-anchored terms apply).
     fn pick_marker<'a>(
         &'a self,
         ids: impl Iterator<Item = &'a usize>,
         lang: Option<&str>,
+        at_start: bool,
     ) -> Option<&'a Term> {
         ids.map(|&i| &self.terms[i])
-            .filter(|t| self.term_applies(t, lang))
+            .filter(|t| self.term_applies(t, lang) && (at_start || !t.at_start))
             .max_by(|a, b| {
                 (kind_rank(a.kind), a.weight)
                     .partial_cmp(&(kind_rank(b.kind), b.weight))
                     .unwrap_or(std::cmp::Ordering::Equal)
             })
     }
+}
+
+/// Digits read as the letters they imitate (`sp0ns0red` → `sponsored`).
+fn deleet(key: &str) -> String {
+    key.chars()
+        .map(|c| match c {
+            '0' => 'o',
+            '1' => 'i',
+            '3' => 'e',
+            '4' => 'a',
+            '5' => 's',
+            '7' => 't',
+            _ => c,
+        })
+        .collect()
 }
 
 /// Whether `tag` already stands in the folded caption as `#tag` (or `@tag`): some non-overlapping
@@ -840,12 +860,14 @@ impl Matcher {
                 }
             }
             let entries = &self.phrase_entries[pid];
+            let at_start = text[..s].trim_start().is_empty();
             let marker = self.pick_marker(
                 entries.iter().filter_map(|en| match en {
                     Entry::Marker(i) => Some(i),
                     Entry::BrandAlias => None,
                 }),
                 lang,
+                at_start,
             );
             let (os, oe) = folded.original_range(s, e);
             match marker {
@@ -918,8 +940,22 @@ impl Matcher {
         out: &mut Collector,
     ) {
         if let Some(ids) = self.hashtag_terms.get(key)
-            && let Some(t) = self.pick_marker(ids.iter(), lang)
+            && let Some(t) = self.pick_marker(ids.iter(), lang, false)
             && !t.needs_code
+        {
+            self.push_marker(t, original, os, oe, field, out);
+            return;
+        }
+        // Leetspeak in a disclosure hashtag (#sp0ns0red, #4d): read digits as the letters they imitate,
+        // for disclosure terms only, so #2024 or #top10 never turn into anything.
+        if key.bytes().any(|b| b.is_ascii_digit())
+            && key.bytes().any(|b| b.is_ascii_alphabetic())
+            && let Some(ids) = self.hashtag_terms.get(deleet(key).as_str())
+            && let Some(t) = self.pick_marker(ids.iter(), lang, false)
+            && matches!(
+                t.kind,
+                MarkerKind::ClearDisclosure | MarkerKind::AmbiguousDisclosure
+            )
         {
             self.push_marker(t, original, os, oe, field, out);
             return;
@@ -960,6 +996,7 @@ impl Matcher {
                         Entry::BrandAlias => None,
                     }),
                     lang,
+                    false,
                 );
                 if let Some(t) = marker
                     && !t.needs_code
