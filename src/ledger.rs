@@ -252,6 +252,8 @@ pub struct CreatorLedger {
     by_age: BTreeSet<(u64, String)>,
     creators: HashMap<String, CreatorStats>,
     corrections: HashMap<String, u64>,
+    /// When each creator was last seen (kept while the creator has posts; not lowered by pruning).
+    creator_last_seen: HashMap<String, u64>,
     retention: usize,
 }
 
@@ -268,6 +270,7 @@ impl CreatorLedger {
             by_age: BTreeSet::new(),
             creators: HashMap::new(),
             corrections: HashMap::new(),
+            creator_last_seen: HashMap::new(),
             retention: retention.max(1),
         }
     }
@@ -302,6 +305,8 @@ impl CreatorLedger {
         if r.correction.is_some() {
             *self.corrections.entry(r.creator.clone()).or_default() += 1;
         }
+        let last = self.creator_last_seen.entry(r.creator.clone()).or_default();
+        *last = (*last).max(r.last_seen);
     }
 
     fn count_out(&mut self, r: &PostRecord) {
@@ -309,6 +314,7 @@ impl CreatorLedger {
             stats.unrecord(r.effective_verdict(), r.counts_self_promo());
             if stats.seen == 0 {
                 self.creators.remove(&r.creator);
+                self.creator_last_seen.remove(&r.creator);
             }
         }
         if r.correction.is_some()
@@ -409,13 +415,7 @@ impl CreatorLedger {
     /// One creator's numbers.
     pub fn creator(&self, creator: &str) -> Option<CreatorSummary> {
         let stats = self.creators.get(creator)?;
-        let last_seen = self
-            .posts
-            .values()
-            .filter(|p| p.creator == creator)
-            .map(|p| p.last_seen)
-            .max()
-            .unwrap_or(0);
+        let last_seen = self.creator_last_seen.get(creator).copied().unwrap_or(0);
         Some(self.summarise(creator, stats, last_seen))
     }
 
@@ -444,16 +444,17 @@ impl CreatorLedger {
     /// Every creator, most recently seen first; `query` filters by a case-insensitive substring.
     pub fn creators(&self, query: &str, limit: usize) -> Vec<CreatorSummary> {
         let q = query.trim().trim_start_matches('@').to_lowercase();
-        let mut last: HashMap<&str, u64> = HashMap::new();
-        for p in self.posts.values() {
-            let e = last.entry(p.creator.as_str()).or_default();
-            *e = (*e).max(p.last_seen);
-        }
         let mut out: Vec<CreatorSummary> = self
             .creators
             .iter()
             .filter(|(name, _)| q.is_empty() || name.to_lowercase().contains(&q))
-            .map(|(name, s)| self.summarise(name, s, last.get(name.as_str()).copied().unwrap_or(0)))
+            .map(|(name, s)| {
+                self.summarise(
+                    name,
+                    s,
+                    self.creator_last_seen.get(name).copied().unwrap_or(0),
+                )
+            })
             .collect();
         out.sort_by(|a, b| {
             b.last_seen

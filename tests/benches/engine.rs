@@ -8,7 +8,8 @@ use std::hint::black_box;
 use std::path::{Path, PathBuf};
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use deinfluencer::{Engine, Lang, Post, audit};
+use deinfluencer::ledger::CreatorLedger;
+use deinfluencer::{Engine, Lang, Post, VerdictKind, audit};
 
 fn data_files() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -67,5 +68,56 @@ fn bench(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench);
+/// The ledger at its default retention: 50,000 posts from 10,000 creators.
+fn full_ledger() -> CreatorLedger {
+    let mut ledger = CreatorLedger::default();
+    for i in 0..50_000u64 {
+        let v = VerdictKind::ALL[(i % 4) as usize];
+        ledger
+            .record(
+                &format!("7{i:018}"),
+                &format!("creator{}", i % 10_000),
+                v,
+                i % 9 == 0,
+                vec![],
+                i,
+            )
+            .expect("valid record");
+    }
+    ledger
+}
+
+fn bench_ledger(c: &mut Criterion) {
+    let mut ledger = full_ledger();
+    let mut n = 50_000u64;
+    c.bench_function("ledger_record_new_post_at_retention", |b| {
+        b.iter(|| {
+            n += 1;
+            black_box(ledger.record(
+                &format!("8{n:018}"),
+                "creator42",
+                VerdictKind::Undisclosed,
+                false,
+                vec![],
+                n,
+            ))
+        })
+    });
+    let ledger = full_ledger();
+    c.bench_function("ledger_creators_table_10k_creators_50k_posts", |b| {
+        b.iter(|| black_box(ledger.creators("", usize::MAX)))
+    });
+    c.bench_function("ledger_one_creator_of_10k", |b| {
+        b.iter(|| black_box(ledger.creator("creator4242")))
+    });
+    c.bench_function("ledger_save_50k_posts", |b| {
+        b.iter(|| black_box(ledger.to_json()))
+    });
+    let json = ledger.to_json();
+    c.bench_function("ledger_load_50k_posts", |b| {
+        b.iter(|| black_box(CreatorLedger::from_json(&json)))
+    });
+}
+
+criterion_group!(benches, bench, bench_ledger);
 criterion_main!(benches);
