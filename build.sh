@@ -317,9 +317,11 @@ fuzz_run() {
   for target in "${FUZZ_TARGETS[@]}"; do
     mkdir -p "$ROOT/tests/fuzz/corpus/$target"
     info "fuzzing $target for ${seconds}s"
-    local log="$ROOT/tests/fuzz/last-$target.log"
+    local log="$ROOT/tests/fuzz/last-$target.log" extra_seeds=""
+    # The TikTok reader also starts from the (anonymised) TikTok fixtures the tests use.
+    if [[ $target == tiktok_json ]]; then extra_seeds="$ROOT/tests/fixtures/tiktok"; fi
     if ! cargo +nightly fuzz run --fuzz-dir "$ROOT/tests/fuzz" "$target" \
-      "$ROOT/tests/fuzz/corpus/$target" "$ROOT/tests/fuzz/seeds/$target" \
+      "$ROOT/tests/fuzz/corpus/$target" "$ROOT/tests/fuzz/seeds/$target" $extra_seeds \
       -- -max_total_time="$seconds" -rss_limit_mb=2048 </dev/null >"$log" 2>&1; then
       grep -v '^ *[0-9]*: \|^ *at ' "$log" | tail -40 >&2
       die "fuzz target $target failed: the input is under tests/fuzz/artifacts/$target/ (log: $log)"

@@ -383,6 +383,21 @@ impl AffixIndex {
     }
 }
 
+/// One Aho-Corasick automaton over `patterns`; a failure names which matcher could not be built.
+fn compile<P: AsRef<[u8]>>(
+    patterns: &[P],
+    kind: MatchKind,
+    what: &str,
+) -> Result<AhoCorasick, LexiconError> {
+    AhoCorasickBuilder::new()
+        .match_kind(kind)
+        .build(patterns)
+        .map_err(|e| LexiconError {
+            file: "(all languages)".into(),
+            message: format!("could not compile the {what} matcher: {e}"),
+        })
+}
+
 /// Priority when one folded phrase means different things in different languages.
 fn kind_rank(kind: MarkerKind) -> u8 {
     match kind {
@@ -462,24 +477,12 @@ impl Matcher {
             .iter()
             .map(|&i| terms[i].folded.as_str())
             .collect();
-        let shop_matcher = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::Standard)
-            .build(&shop_patterns)
-            .map_err(|e| LexiconError {
-                file: "(all languages)".into(),
-                message: format!("could not compile the shop-account matcher: {e}"),
-            })?;
+        let shop_matcher = compile(&shop_patterns, MatchKind::Standard, "shop-account")?;
         let phrase_spaceless = patterns
             .iter()
             .map(|p| p.chars().any(is_spaceless_char))
             .collect();
-        let phrases = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(&patterns)
-            .map_err(|e| LexiconError {
-                file: "(all languages)".into(),
-                message: format!("could not compile the phrase matcher: {e}"),
-            })?;
+        let phrases = compile(&patterns, MatchKind::LeftmostLongest, "phrase")?;
 
         let mut brand_tags = FxMap::default();
         for (b, brand) in brands.iter().enumerate() {
