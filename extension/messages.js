@@ -17,17 +17,55 @@ export const MSG = Object.freeze({
   SET_ENABLED: 'set-enabled',
   /** The engine's version string, as the wasm reports it. */
   ENGINE_INFO: 'engine-info',
+  /** Judge a batch of TikTok cards (DOM fields + the JSON item when known) with the service worker's engine. */
+  CLASSIFY_CARDS: 'classify-cards',
+  /** Read the posts out of a TikTok JSON text with the service worker's engine. */
+  READ_TIKTOK_JSON: 'read-tiktok-json',
+  /** TikTok's page rules (selectors as data), from the service worker's engine. */
+  TIKTOK_PAGE_RULES: 'tiktok-page-rules',
+  /** Choose which kinds of hint are shown (extension pages only). */
+  SET_SHOW: 'set-show',
+  /** A content script reports how many undisclosed posts its tab has shown (sets the toolbar badge). */
+  REPORT_COUNTS: 'report-counts',
 });
+
+/** The kinds of hint, in the order the options page lists them. */
+export const HINT_KINDS = Object.freeze(['undisclosed', 'unclear', 'self_promo', 'disclosed', 'organic']);
+
+/** The largest JSON text the content script hands on (the MAIN-world hook caps at the same size). */
+export const MAX_JSON_CHARS = 8 * 1024 * 1024;
+
+/** The largest batch of cards or posts one message may carry. */
+export const MAX_BATCH = 2000;
 
 /** The key under which the service worker stores {@link Settings}. */
 export const SETTINGS_KEY = 'settings';
 
 /** @type {Readonly<Settings>} */
-export const DEFAULT_SETTINGS = Object.freeze({ enabled: true });
+export const DEFAULT_SETTINGS = Object.freeze({
+  enabled: true,
+  show: Object.freeze({ undisclosed: true, unclear: true, self_promo: true, disclosed: true, organic: false }),
+});
 
 /**
  * @typedef {object} Settings
  * @property {boolean} enabled  Whether hints are shown on TikTok.
+ * @property {Record<HintKind, boolean>} show  Which kinds of hint are shown (the verdict is always
+ *   recorded on the card; this only decides whether a visible hint is drawn).
+ */
+
+/** @typedef {'undisclosed'|'unclear'|'self_promo'|'disclosed'|'organic'} HintKind */
+
+/**
+ * What the content script read from one TikTok card (mirrors the Rust `tiktok_page::Card`).
+ * @typedef {object} Card
+ * @property {string} id  the video id
+ * @property {string} [handle]
+ * @property {string} [display_name]
+ * @property {string} [caption]
+ * @property {string[]} [hashtags]
+ * @property {string[]} [label_texts]  whole texts of the card's pill elements
+ * @property {Post} [post]  the item from TikTok's JSON, when the page sent it (the best source)
  */
 
 /**
@@ -75,7 +113,13 @@ export const DEFAULT_SETTINGS = Object.freeze({ enabled: true });
  * @typedef {{type: 'get-settings'}} GetSettingsMessage                                  Reply: Settings
  * @typedef {{type: 'set-enabled', enabled: boolean}} SetEnabledMessage                  Reply: Settings
  * @typedef {{type: 'engine-info'}} EngineInfoMessage                                    Reply: EngineInfo
- * @typedef {ClassifyPostsMessage|GetSettingsMessage|SetEnabledMessage|EngineInfoMessage} Message
+ * @typedef {{type: 'classify-cards', cards: Card[], lang?: string}} ClassifyCardsMessage Reply: Verdict[]
+ * @typedef {{type: 'read-tiktok-json', text: string}} ReadTikTokJsonMessage             Reply: Post[]
+ * @typedef {{type: 'tiktok-page-rules'}} TikTokPageRulesMessage                         Reply: object (tiktok_page.json)
+ * @typedef {{type: 'set-show', show: Partial<Record<HintKind, boolean>>}} SetShowMessage Reply: Settings
+ * @typedef {{type: 'report-counts', undisclosed: number}} ReportCountsMessage           Reply: null
+ * @typedef {ClassifyPostsMessage|GetSettingsMessage|SetEnabledMessage|EngineInfoMessage|ClassifyCardsMessage|
+ *   ReadTikTokJsonMessage|TikTokPageRulesMessage|SetShowMessage|ReportCountsMessage} Message
  */
 
 /**
@@ -113,10 +157,16 @@ export async function send(message) {
  * @returns {Settings}
  */
 export function normalizeSettings(stored) {
-  const settings = { ...DEFAULT_SETTINGS };
+  const settings = { enabled: DEFAULT_SETTINGS.enabled, show: { ...DEFAULT_SETTINGS.show } };
   if (stored && typeof stored === 'object') {
-    const { enabled } = /** @type {Record<string, unknown>} */ (stored);
+    const { enabled, show } = /** @type {Record<string, unknown>} */ (stored);
     if (typeof enabled === 'boolean') settings.enabled = enabled;
+    if (show && typeof show === 'object') {
+      for (const kind of HINT_KINDS) {
+        const value = /** @type {Record<string, unknown>} */ (show)[kind];
+        if (typeof value === 'boolean') settings.show[kind] = value;
+      }
+    }
   }
   return settings;
 }

@@ -1,7 +1,7 @@
 import { api } from './shim.js';
 import { MSG, send } from './messages.js';
 import { localize, msg } from './i18n.js';
-import { bindEnabledSwitch } from './settings-ui.js';
+import { bindEnabledSwitch, bindShowOptions } from './settings-ui.js';
 
 localize();
 
@@ -22,4 +22,9 @@ send({ type: MSG.ENGINE_INFO }).then(
 bindEnabledSwitch(
   /** @type {HTMLInputElement} */ (document.getElementById('enabled')),
   document.getElementById('enabled-status'),
+);
+
+bindShowOptions(
+  /** @type {HTMLFieldSetElement} */ (document.getElementById('show')),
+  document.getElementById('show-status'),
 );

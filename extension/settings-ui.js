@@ -4,7 +4,7 @@
  * `<html data-state>` is `loading`, `ready`, `saving` or `error` (the end-to-end tests wait on it).
  */
 import { api } from './shim.js';
-import { MSG, SETTINGS_KEY, normalizeSettings, send } from './messages.js';
+import { HINT_KINDS, MSG, SETTINGS_KEY, normalizeSettings, send } from './messages.js';
 import { msg } from './i18n.js';
 
 const root = document.documentElement;
@@ -50,5 +50,53 @@ export async function bindEnabledSwitch(input, status) {
   api.storage.onChanged.addListener((changes) => {
     const change = changes[SETTINGS_KEY];
     if (change && root.dataset.state !== 'saving') render(normalizeSettings(change.newValue).enabled);
+  });
+}
+
+/**
+ * The options page's "which hints to show" checkboxes (one `<input name="<kind>">` per hint kind in
+ * `fieldset`). Each change is sent to the service worker (`set-show`); the boxes show what it stored.
+ * `fieldset[data-state]` is `loading`, `ready`, `saving` or `error`.
+ * @param {HTMLFieldSetElement} fieldset
+ * @param {HTMLElement} status  a live region for failures
+ */
+export async function bindShowOptions(fieldset, status) {
+  const boxes = HINT_KINDS.map((kind) => /** @type {HTMLInputElement|null} */ (fieldset.querySelector(`input[name="${kind}"]`)));
+  const render = (/** @type {Record<string, boolean>} */ show) => {
+    HINT_KINDS.forEach((kind, index) => {
+      if (boxes[index]) boxes[index].checked = show[kind] === true;
+    });
+  };
+
+  fieldset.dataset.state = 'loading';
+  try {
+    render((await send({ type: MSG.GET_SETTINGS })).show);
+  } catch (error) {
+    status.textContent = msg('settingsLoadFailed');
+    fieldset.dataset.state = 'error';
+    throw error;
+  }
+  fieldset.disabled = false;
+  fieldset.dataset.state = 'ready';
+
+  fieldset.addEventListener('change', async (event) => {
+    const input = /** @type {HTMLInputElement} */ (event.target);
+    if (!HINT_KINDS.includes(input.name)) return;
+    const wanted = input.checked;
+    fieldset.dataset.state = 'saving';
+    status.textContent = '';
+    try {
+      render((await send({ type: MSG.SET_SHOW, show: { [input.name]: wanted } })).show);
+      fieldset.dataset.state = 'ready';
+    } catch {
+      input.checked = !wanted;
+      status.textContent = msg('settingsSaveFailed');
+      fieldset.dataset.state = 'error';
+    }
+  });
+
+  api.storage.onChanged.addListener((changes) => {
+    const change = changes[SETTINGS_KEY];
+    if (change && fieldset.dataset.state !== 'saving') render(normalizeSettings(change.newValue).show);
   });
 }

@@ -1,14 +1,19 @@
 /**
- * The content script's entry point (loaded by content.js).
+ * The content script's entry point (loaded by content.js at document_start).
  *
- * For now it proves the engine answers: it classifies one post read from the page and records where
- * the engine ran (`data-deinfluencer-engine`) and the verdict (`data-deinfluencer-engine-verdict`) on
- * <html>. The overlay grows from here.
+ * It follows the setting: when hints are on it starts the engine (in the content script, or through
+ * the service worker when the page's CSP forbids wasm), reads TikTok's page rules from it and runs the
+ * {@link Scanner}; when they are off it stops the scanner, which removes every hint at once. Every
+ * context learns of a change through storage.onChanged (the service worker is the only writer).
+ *
+ * `<html data-deinfluencer-engine>` records where the engine runs (`content-script`, `service-worker`,
+ * or `unavailable`).
  */
 import { api } from '../shim.js';
 import { MSG, SETTINGS_KEY, normalizeSettings, send } from '../messages.js';
 import { bootEngine } from './boot.js';
-import { postFromPage } from './page.js';
+import { compileRules } from './page.js';
+import { Scanner } from './scan.js';
 
 const root = document.documentElement;
 
@@ -17,31 +22,55 @@ function uiLanguage() {
   return api.i18n.getMessage('languageCode') || 'en';
 }
 
-let started = false;
+/** @type {Promise<Scanner>|null} */
+let scannerStart = null;
+/** @type {Scanner|null} */
+let scanner = null;
 
-async function start() {
-  if (started) return;
-  started = true;
-  const engine = await bootEngine();
-  const [verdict] = await engine.classifyPosts([postFromPage(location, document)], uiLanguage());
-  root.dataset.deinfluencerEngine = engine.backend;
-  root.dataset.deinfluencerEngineVerdict = verdict.verdict;
+function startScanner() {
+  scannerStart ??= (async () => {
+    const engine = await bootEngine();
+    root.dataset.deinfluencerEngine = engine.backend;
+    const rules = compileRules(await engine.tiktokPageRules());
+    scanner = new Scanner({ engine, rules, lang: uiLanguage() });
+    return scanner;
+  })().catch((error) => {
+    scannerStart = null;
+    root.dataset.deinfluencerEngine = 'unavailable';
+    throw error;
+  });
+  return scannerStart;
 }
 
-export async function main() {
-  const settings = await send({ type: MSG.GET_SETTINGS });
-  if (settings.enabled) {
-    await start();
-    return;
-  }
-  // Off: do nothing until the user turns hints on (the service worker writes, everyone listens).
+/**
+ * @param {{listen: (fn: ((message: {url: string, text: string}) => void)|null) => void}} jsonChannel
+ *   the MAIN-world hook's captured responses (content.js)
+ */
+export async function main(jsonChannel) {
+  /** @type {import('../messages.js').Settings} */
+  let settings = normalizeSettings(undefined);
+
+  const apply = async () => {
+    if (!settings.enabled) {
+      // Synchronous: the hints are gone before the next frame.
+      scanner?.stop();
+      jsonChannel.listen(null);
+      return;
+    }
+    const started = await startScanner();
+    if (!settings.enabled) return; // turned off again while the engine started
+    started.setShow(settings.show);
+    started.start();
+    jsonChannel.listen((message) => started.addJson(message.text));
+  };
+
   api.storage.onChanged.addListener((changes) => {
     const change = changes[SETTINGS_KEY];
-    if (change && normalizeSettings(change.newValue).enabled) {
-      start().catch((error) => {
-        root.dataset.deinfluencerEngine = 'unavailable';
-        console.warn('Deinfluencer could not start:', error);
-      });
-    }
+    if (!change) return;
+    settings = normalizeSettings(change.newValue);
+    apply().catch((error) => console.warn('Deinfluencer could not start:', error));
   });
+
+  settings = normalizeSettings(await send({ type: MSG.GET_SETTINGS }));
+  await apply();
 }

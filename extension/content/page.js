@@ -1,36 +1,227 @@
 /**
- * Reading the page. For now only what the URL and the title say; the DOM/JSON readers grow here.
- * (tiktok-page.md §2: `/@<uniqueId>/video/<id>` and `/@<uniqueId>/photo/<id>`.)
+ * Reading TikTok's page: which page type a path is, where the post cards are, which video id a card
+ * shows, and what it says. Every TikTok selector comes from the engine's page rules
+ * (`tiktokPageRules()`, src/platform/tiktok_page.json); none is written here. Page text is only ever
+ * read (textContent, attributes), never parsed as HTML.
  */
-
-const POST_PATH = /^\/@([^/]+)\/(?:video|photo)\/(\d+)\/?$/;
-const PROFILE_PATH = /^\/@([^/]+)\/?$/;
 
 /**
- * The creator's handle and the post id found in a TikTok path, when there are any.
- * @param {string} pathname
- * @returns {{handle: string|null, id: string|null}}
+ * @typedef {object} PageType  one entry of `page_types` in tiktok_page.json
+ * @property {string} name
+ * @property {string[]} [paths]     exact paths
+ * @property {string[]} [prefixes]  path prefixes
+ * @property {string|string[]} [pattern]  `/@*\/video/*`-style globs (`*` = one path segment)
+ * @property {string[]} card
+ * @property {string[]} [caption]
+ * @property {string[]} [handle]
+ * @property {string[]} [display_name]
+ * @property {string[]} [hashtag]
+ * @property {string[]} [labels]
+ * @property {string[]} [anchor]
  */
-export function parseTikTokPath(pathname) {
-  const post = POST_PATH.exec(pathname);
-  if (post) return { handle: decodeURIComponent(post[1]), id: post[2] };
-  const profile = PROFILE_PATH.exec(pathname);
-  if (profile) return { handle: decodeURIComponent(profile[1]), id: null };
-  return { handle: null, id: null };
+
+/**
+ * @typedef {object} PageRules  what `tiktokPageRules()` returns
+ * @property {PageType[]} page_types
+ * @property {string} video_link
+ * @property {string} player
+ */
+
+/** A pill is short; longer text is a caption, not TikTok's label. */
+const MAX_LABEL_CHARS = 60;
+/** Keep what is sent to the engine bounded, whatever the page holds. */
+const MAX_FIELD_CHARS = 5000;
+const MAX_HASHTAGS = 60;
+const MAX_LABELS = 12;
+
+/** The video id in a TikTok URL or path: /video/<id> or /photo/<id>. */
+const ID_IN_PATH = /\/(?:video|photo)\/(\d{6,25})(?:[/?#]|$)/;
+/** The id at the end of the player wrapper's element id, `xgwrapper-0-<id>`. */
+const ID_IN_PLAYER = /-(\d{6,25})$/;
+
+/** @param {string} glob */
+function globToRegExp(glob) {
+  const source = glob
+    .split('*')
+    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('[^/]+');
+  return new RegExp(`^${source}/?$`);
+}
+
+/** Selectors that this browser cannot parse are dropped (one bad rule must not stop the others). */
+function validSelectors(list) {
+  return (Array.isArray(list) ? list : []).filter((selector) => {
+    if (typeof selector !== 'string' || selector.trim() === '') return false;
+    try {
+      document.createDocumentFragment().querySelector(selector);
+      return true;
+    } catch {
+      return false;
+    }
+  });
 }
 
 /**
- * One trivial post for the current page: id and handle from the URL, caption from the title.
- * @param {Location} location
- * @param {Document} document
- * @returns {import('../messages.js').Post}
+ * The page rules, checked and pre-compiled once.
+ * @param {PageRules} raw
  */
-export function postFromPage(location, document) {
-  const { handle, id } = parseTikTokPath(location.pathname);
+export function compileRules(raw) {
+  const types = (raw?.page_types ?? []).map((type) => {
+    const patterns = [type.pattern].flat().filter((p) => typeof p === 'string' && p !== '');
+    const compiled = {
+      name: String(type.name),
+      paths: new Set(Array.isArray(type.paths) ? type.paths : []),
+      prefixes: Array.isArray(type.prefixes) ? type.prefixes.filter((p) => typeof p === 'string' && p) : [],
+      patterns: patterns.map(globToRegExp),
+      card: validSelectors(type.card),
+      caption: validSelectors(type.caption),
+      handle: validSelectors(type.handle),
+      display_name: validSelectors(type.display_name),
+      hashtag: validSelectors(type.hashtag),
+      labels: validSelectors(type.labels),
+      anchor: validSelectors(type.anchor),
+    };
+    return { ...compiled, cardSelector: compiled.card.join(', ') };
+  });
   return {
-    platform: 'tiktok',
-    id: id ?? location.pathname,
-    creator: { handle: handle ?? '' },
-    caption: document.title,
+    types: types.filter((type) => type.cardSelector !== ''),
+    videoLink: validSelectors([raw?.video_link])[0] ?? null,
+    player: validSelectors([raw?.player])[0] ?? null,
   };
+}
+
+/** @typedef {ReturnType<typeof compileRules>} Rules */
+/** @typedef {Rules['types'][number]} CompiledPageType */
+
+/**
+ * The page type of a path, or null when the overlay has nothing to do there. Patterns first (the
+ * video page `/@user/video/<id>` is more specific than the profile prefix `/@`), then exact paths, then
+ * prefixes, each in the order of the rules file.
+ * @param {Rules} rules
+ * @param {string} pathname
+ * @returns {CompiledPageType|null}
+ */
+export function pageTypeFor(rules, pathname) {
+  return (
+    rules.types.find((type) => type.patterns.some((pattern) => pattern.test(pathname))) ??
+    rules.types.find((type) => type.paths.has(pathname) || type.paths.has(pathname.replace(/\/$/, '') || '/')) ??
+    rules.types.find((type) => type.prefixes.some((prefix) => pathname.startsWith(prefix))) ??
+    null
+  );
+}
+
+/** @param {string|null|undefined} href */
+export function idFromUrl(href) {
+  if (!href) return null;
+  return ID_IN_PATH.exec(href)?.[1] ?? null;
+}
+
+/**
+ * The video id a card shows (tiktok-page.md §4): a video/photo link in the card, else the player
+ * wrapper's id, else — on the video page — the URL. On the video page the URL comes first: the detail
+ * container is that video, while links inside it may point elsewhere.
+ * @param {Element} card
+ * @param {Rules} rules
+ * @param {CompiledPageType} type
+ * @returns {string|null}
+ */
+export function cardId(card, rules, type) {
+  if (type.name === 'video') {
+    return idFromUrl(location.pathname) ?? fromPlayer(card, rules) ?? fromLink(card, rules);
+  }
+  return fromLink(card, rules) ?? fromPlayer(card, rules);
+}
+
+function fromLink(card, rules) {
+  if (!rules.videoLink) return null;
+  const link = card.matches(rules.videoLink) ? card : card.querySelector(rules.videoLink);
+  return link ? idFromUrl(link.getAttribute('href')) : null;
+}
+
+function fromPlayer(card, rules) {
+  if (!rules.player) return null;
+  const player = card.matches(rules.player) ? card : card.querySelector(rules.player);
+  return player ? (ID_IN_PLAYER.exec(player.id)?.[1] ?? null) : null;
+}
+
+/** @param {string|null|undefined} text */
+function clean(text) {
+  return (text ?? '').replace(/\s+/g, ' ').trim().slice(0, MAX_FIELD_CHARS);
+}
+
+/** The first element, trying the selectors best first. */
+function first(card, selectors) {
+  for (const selector of selectors) {
+    const element = card.querySelector(selector);
+    if (element) return element;
+  }
+  return null;
+}
+
+/** An element's text, or (profile tiles: a link whose title is the caption) its title. */
+function textOf(element) {
+  if (!element) return '';
+  return (
+    clean(element.textContent) ||
+    clean(element.getAttribute('title')) ||
+    clean(element.querySelector('[title]')?.getAttribute('title'))
+  );
+}
+
+/**
+ * The texts of the card's label pills: whole trimmed texts, short ones only. The engine decides
+ * which of them are TikTok's commercial labels.
+ * @param {Element} card
+ * @param {CompiledPageType} type
+ * @returns {string[]}
+ */
+export function labelTexts(card, type) {
+  if (type.labels.length === 0) return [];
+  const texts = [];
+  for (const element of card.querySelectorAll(type.labels.join(', '))) {
+    const text = clean(element.textContent);
+    if (text && text.length <= MAX_LABEL_CHARS && !texts.includes(text)) texts.push(text);
+    if (texts.length >= MAX_LABELS) break;
+  }
+  return texts;
+}
+
+/**
+ * What the card shows, as the engine's `Card` (without `post`).
+ * @param {Element} card
+ * @param {string} id
+ * @param {CompiledPageType} type
+ * @param {string[]} labels  from {@link labelTexts}
+ * @returns {import('../messages.js').Card}
+ */
+export function readCard(card, id, type, labels) {
+  /** @type {import('../messages.js').Card} */
+  const result = { id, label_texts: labels };
+  const handle = textOf(first(card, type.handle));
+  if (handle) result.handle = handle;
+  const displayName = textOf(first(card, type.display_name));
+  if (displayName) result.display_name = displayName;
+  const caption = textOf(first(card, type.caption));
+  if (caption) result.caption = caption;
+  if (type.hashtag.length > 0) {
+    const hashtags = new Set();
+    for (const element of card.querySelectorAll(type.hashtag.join(', '))) {
+      const tag = clean(element.textContent);
+      if (tag) hashtags.add(tag);
+      if (hashtags.size >= MAX_HASHTAGS) break;
+    }
+    if (hashtags.size > 0) result.hashtags = [...hashtags];
+  }
+  return result;
+}
+
+/**
+ * Where the hint goes inside the card: the media area (first anchor selector that matches), else the
+ * card itself.
+ * @param {Element} card
+ * @param {CompiledPageType} type
+ * @returns {Element}
+ */
+export function hintAnchor(card, type) {
+  return first(card, type.anchor) ?? card;
 }

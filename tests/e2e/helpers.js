@@ -33,11 +33,12 @@ const isLocal = (url) => /^(chrome-extension|data|blob|about|chrome):/.test(url)
 /**
  * Launch Chromium with an unpacked extension in a fresh, throw-away profile.
  * @param {string} [extensionDir]
+ * @param {{lang?: string}} [options]  `lang`: the browser's UI language (the extension's locale)
  * @returns {Promise<{context: import('playwright-core').BrowserContext, extensionId: string,
  *   serviceWorker: import('playwright-core').Worker, requests: import('playwright-core').Request[],
  *   close: () => Promise<void>}>}  `requests` records every request that was not extension-local.
  */
-export async function launch(extensionDir = DIST_CHROME) {
+export async function launch(extensionDir = DIST_CHROME, { lang } = {}) {
   const profile = await mkdtemp(join(tmpdir(), 'deinfluencer-e2e-'));
   let context;
   try {
@@ -54,7 +55,9 @@ export async function launch(extensionDir = DIST_CHROME) {
         '--disable-background-networking',
         '--disable-component-update',
         '--disable-sync',
+        ...(lang ? [`--lang=${lang}`] : []),
       ],
+      ...(lang ? { locale: lang, env: { ...process.env, LANGUAGE: lang, LANG: `${lang}.UTF-8` } } : {}),
     });
   } catch (error) {
     await rm(profile, { recursive: true, force: true });
@@ -88,26 +91,36 @@ export async function launch(extensionDir = DIST_CHROME) {
 }
 
 /**
- * Serve `html` for navigations to https://www.tiktok.com/… with the given CSP header. Anything else
- * asked of tiktok.com (sub-resources) gets a 404 and stays in the recorder as not served.
+ * Serve TikTok at its real URLs, with the given CSP header on documents. `html` answers navigations
+ * to https://www.tiktok.com/… (a string, or a function of the URL for a multi-page site); `resources`
+ * (optional, a function of the URL returning `{contentType, body}` or undefined) answers the page's
+ * other requests (its scripts, styles and /api/… calls). Anything else asked of tiktok.com gets a 404
+ * and stays in the recorder as not served.
  * @param {import('playwright-core').BrowserContext} context
- * @param {{html: string, csp?: string}} page
+ * @param {{html: string | ((url: URL) => string), csp?: string,
+ *   resources?: (url: URL) => ({contentType: string, body: string} | undefined)}} site
  */
-export async function serveTikTok(context, { html, csp = TIKTOK_CSP }) {
+export async function serveTikTok(context, { html, csp = TIKTOK_CSP, resources }) {
   await context.route('https://www.tiktok.com/**', (route) => {
     const request = route.request();
-    if (!request.isNavigationRequest()) return route.fulfill({ status: 404, body: '' });
+    const url = new URL(request.url());
+    if (!request.isNavigationRequest()) {
+      const resource = resources?.(url);
+      if (!resource) return route.fulfill({ status: 404, body: '' });
+      SERVED.get(context)?.add(request);
+      return route.fulfill({ status: 200, headers: { 'content-type': resource.contentType }, body: resource.body });
+    }
     SERVED.get(context)?.add(request);
     return route.fulfill({
       status: 200,
       headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': csp },
-      body: html,
+      body: typeof html === 'function' ? html(url) : html,
     });
   });
 }
 
 /**
- * The recorded requests that were not a TikTok document served by serveTikTok(): everything that
+ * The recorded requests that were not a TikTok document or resource served by serveTikTok(): everything that
  * would have left the browser. Each as "METHOD URL (resource type, initiator frame or worker)".
  * @param {{context: import('playwright-core').BrowserContext, requests: import('playwright-core').Request[]}} extension
  */
@@ -153,9 +166,11 @@ export function swEval(serviceWorker, fn, arg) {
  * tests/e2e/artifacts/ before re-throwing.
  * @param {import('node:test').TestContext} t
  * @param {(extension: Awaited<ReturnType<typeof launch>>) => Promise<void>} fn
+ * @param {{lang?: string}} [options]  `lang`: the browser's UI language (e.g. `vi`), so the extension's
+ *   strings come from that locale
  */
-export async function withExtension(t, fn) {
-  const extension = await launch();
+export async function withExtension(t, fn, options) {
+  const extension = await launch(DIST_CHROME, options);
   try {
     await fn(extension);
   } catch (error) {
