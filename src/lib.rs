@@ -11,6 +11,7 @@ pub mod audit;
 pub mod engine;
 pub mod eval;
 pub mod explain;
+mod fold_rules;
 pub mod ledger;
 pub mod lexicon;
 pub mod normalize;

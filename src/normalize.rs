@@ -16,7 +16,7 @@
 
 use std::sync::OnceLock;
 
-use unicode_normalization::UnicodeNormalization;
+use crate::fold_rules::{confusable, is_invisible};
 
 /// Text after folding, with a byte map back to the original.
 #[derive(Debug, Clone, Default)]
@@ -95,110 +95,23 @@ fn table() -> &'static FoldTable {
     })
 }
 
-/// Characters that carry nothing visible and are used to split markers (`#a\u{200B}d`).
-fn is_invisible(c: char) -> bool {
-    matches!(c,
-        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
-        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
-        | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFA0}'
-        | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E0FFF}')
-}
-
-/// Look-alike letters from other scripts that evaders put in place of Latin ones.
-fn confusable(c: char) -> Option<char> {
-    Some(match c {
-        // Cyrillic
-        'а' => 'a',
-        'в' => 'b',
-        'е' => 'e',
-        'ё' => 'e',
-        'к' => 'k',
-        'м' => 'm',
-        'н' => 'h',
-        'о' => 'o',
-        'р' => 'p',
-        'с' => 'c',
-        'т' => 't',
-        'у' => 'y',
-        'х' => 'x',
-        'ѕ' => 's',
-        'і' => 'i',
-        'ї' => 'i',
-        'ј' => 'j',
-        'ԁ' => 'd',
-        'ӏ' => 'l',
-        'һ' => 'h',
-        'ԛ' => 'q',
-        'ԝ' => 'w',
-        'ɡ' => 'g',
-        'ү' => 'y',
-        // Greek
-        'α' => 'a',
-        'β' => 'b',
-        'ε' => 'e',
-        'η' => 'n',
-        'ι' => 'i',
-        'κ' => 'k',
-        'ν' => 'v',
-        'ο' => 'o',
-        'ρ' => 'p',
-        'τ' => 't',
-        'υ' => 'u',
-        'χ' => 'x',
-        'ϲ' => 'c',
-        'ϳ' => 'j',
-        // Latin variants that NFKC keeps
-        'ɑ' => 'a',
-        'ı' => 'i',
-        'ȷ' => 'j',
-        'ł' => 'l',
-        'ø' => 'o',
-        'đ' => 'd',
-        'ð' => 'd',
-        'ħ' => 'h',
-        'ŧ' => 't',
-        'ƀ' => 'b',
-        'ɨ' => 'i',
-        'ʉ' => 'u',
-        _ => return None,
-    })
-}
+// The generated exceptions: every character whose full folding (NFKC, lower case, Latin diacritics
+// removed, look-alikes mapped) differs from plain lower-casing, below U+2100 and, above it, where the
+// result is ASCII (fullwidth, mathematical, enclosed and ligature forms of Latin letters). See build.rs.
+include!(concat!(env!("OUT_DIR"), "/fold_exceptions.rs"));
 
 /// Full folding of one character, used to build the table and for characters outside it.
 fn fold_slow(c: char, out: &mut String) {
     if is_invisible(c) {
         return;
     }
-    for k in std::iter::once(c).nfkc() {
-        for l in k.to_lowercase() {
-            match l {
-                'ß' => out.push_str("ss"),
-                'æ' => out.push_str("ae"),
-                'œ' => out.push_str("oe"),
-                _ => {
-                    if let Some(m) = confusable(l) {
-                        out.push(m);
-                        continue;
-                    }
-                    // Drop Latin diacritics: decompose and keep the base when it is ASCII.
-                    let mut parts = std::iter::once(l).nfd();
-                    match parts.next() {
-                        Some(base) if base.is_ascii() => {
-                            out.push(base);
-                            // The rest are combining marks on an ASCII letter: dropped.
-                        }
-                        _ if is_latin_combining(l) => {}
-                        _ => out.push(l),
-                    }
-                }
-            }
-        }
+    if let Ok(i) = FOLD_EXCEPTIONS.binary_search_by_key(&(c as u32), |&(cp, _)| cp) {
+        out.push_str(FOLD_EXCEPTIONS[i].1);
+        return;
     }
-}
-
-/// Combining diacritical marks that float on Latin letters (typed separately, e.g. `e` + U+0301).
-fn is_latin_combining(c: char) -> bool {
-    matches!(c, '\u{0300}'..='\u{036F}' | '\u{1AB0}'..='\u{1AFF}' | '\u{1DC0}'..='\u{1DFF}' | '\u{20D0}'..='\u{20FF}')
+    for l in c.to_lowercase() {
+        out.push(confusable(l).unwrap_or(l));
+    }
 }
 
 /// Fold one character into `out`, using the table when possible.
