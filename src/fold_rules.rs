@@ -1,4 +1,4 @@
-//! The character rules of normalisation, shared by the crate and by `build.rs` (which uses them to
+//! The character rules of normalisation, shared by the crate and by `src/build.rs` (which uses them to
 //! generate the folding table, so the wasm module needs no Unicode normalisation tables at run time).
 
 /// Characters that carry nothing visible and are used to split markers (`#a\u{200B}d`).

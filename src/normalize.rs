@@ -97,7 +97,7 @@ fn table() -> &'static FoldTable {
 
 // The generated exceptions: every character whose full folding (NFKC, lower case, Latin diacritics
 // removed, look-alikes mapped) differs from plain lower-casing, below U+2100 and, above it, where the
-// result is ASCII (fullwidth, mathematical, enclosed and ligature forms of Latin letters). See build.rs.
+// result is ASCII (fullwidth, mathematical, enclosed and ligature forms of Latin letters). See src/build.rs.
 include!(concat!(env!("OUT_DIR"), "/fold_exceptions.rs"));
 
 /// Full folding of one character, used to build the table and for characters outside it.

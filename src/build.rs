@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use unicode_normalization::UnicodeNormalization;
 
-#[path = "src/fold_rules.rs"]
+#[path = "fold_rules.rs"]
 #[allow(dead_code)]
 mod fold_rules;
 
@@ -55,7 +55,7 @@ fn plain(c: char, out: &mut String) {
 }
 
 fn main() {
-    println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed=src/build.rs");
     println!("cargo:rerun-if-changed=src/fold_rules.rs");
     let mut table = String::from(
         "/// (code point, folded text), sorted by code point.\nstatic FOLD_EXCEPTIONS: &[(u32, &str)] = &[\n",
