@@ -6,6 +6,7 @@
  * that wakes the worker is never missed; the work itself awaits one memoised engine start.
  */
 import init, {
+  Ledger,
   classifyCards,
   classifyPosts,
   engineVersion,
@@ -13,7 +14,19 @@ import init, {
   tiktokPageRules,
 } from './pkg/deinfluencer.js';
 import { api } from './shim.js';
-import { HINT_KINDS, MAX_BATCH, MAX_JSON_CHARS, MSG, SETTINGS_KEY, normalizeSettings } from './messages.js';
+import {
+  HINT_KINDS,
+  LEDGER_BACKUP_KEY,
+  LEDGER_DAMAGED_PREFIX,
+  LEDGER_KEY,
+  LEDGER_NOTICE_KEY,
+  MAX_BATCH,
+  MAX_JSON_CHARS,
+  MAX_LEDGER_IMPORT_CHARS,
+  MSG,
+  SETTINGS_KEY,
+  normalizeSettings,
+} from './messages.js';
 
 /** @type {Promise<unknown>|null} */
 let engineStart = null;
@@ -105,6 +118,226 @@ async function showTabCount(tabId, undisclosed) {
   await quietly(action.setBadgeText({ tabId, text }));
 }
 
+// ---- the per-creator ledger: the service worker is its only writer ----
+
+/** How long recorded verdicts wait before one batched write to storage.local. */
+const SAVE_DELAY_MS = 1000;
+
+/** @type {Promise<Ledger>|null} */
+let ledgerStart = null;
+/**
+ * The posts each tab's current document has shown (tab id → {load, ids}), for the popup. Kept in
+ * memory and mirrored to storage.session (when the browser has it), because the service worker is
+ * stopped when idle; nothing of it reaches storage.local.
+ */
+const tabPosts = new Map();
+const TAB_POSTS_SESSION_KEY = 'ledgerTabs';
+let tabPostsRestored = null;
+let tabsTimer = 0;
+
+/** Bring back the tab lists of the worker's previous life (once). */
+function restoreTabPosts() {
+  tabPostsRestored ??= (async () => {
+    try {
+      const stored = (await api.storage.session?.get(TAB_POSTS_SESSION_KEY))?.[TAB_POSTS_SESSION_KEY];
+      if (!Array.isArray(stored)) return;
+      for (const [tabId, load, ids] of stored) {
+        if (Number.isInteger(tabId) && !tabPosts.has(tabId) && Array.isArray(ids)) {
+          tabPosts.set(tabId, { load: String(load), ids: new Set(ids.filter((id) => typeof id === 'string')) });
+        }
+      }
+    } catch {
+      // no storage.session here: the lists live in memory only
+    }
+  })();
+  return tabPostsRestored;
+}
+
+/** Mirror the tab lists to storage.session, batched like the ledger's writes. */
+function saveTabPostsSoon() {
+  if (tabsTimer || !api.storage.session) return;
+  tabsTimer = setTimeout(() => {
+    tabsTimer = 0;
+    const value = [...tabPosts].map(([tabId, tab]) => [tabId, tab.load, [...tab.ids]]);
+    api.storage.session.set({ [TAB_POSTS_SESSION_KEY]: value }).catch((error) => {
+      console.warn('Deinfluencer: could not keep the per-tab post lists:', error);
+    });
+  }, SAVE_DELAY_MS);
+}
+let saveTimer = 0;
+let dirty = false;
+/** @type {Promise<void>} the chain of writes (never two at once) */
+let saving = Promise.resolve();
+
+/** Tell the user something happened to their data (the popup shows it until dismissed). */
+async function setLedgerNotice(kind, detail = '') {
+  try {
+    await api.storage.local.set({ [LEDGER_NOTICE_KEY]: { kind, detail: String(detail).slice(0, 500), at: Date.now() } });
+  } catch (error) {
+    console.warn('Deinfluencer: could not store the ledger notice:', kind, detail, error);
+  }
+}
+
+/** A ledger from stored text, or null when the text is missing or damaged (reason in `errors`). */
+function tryLoad(value, errors) {
+  if (value === undefined) return null;
+  try {
+    if (typeof value !== 'string') throw new Error(`stored ledger is a ${typeof value}, not JSON text`);
+    return Ledger.load(value);
+  } catch (error) {
+    errors.push(error instanceof Error ? error.message : String(error));
+    return null;
+  }
+}
+
+/**
+ * Load the ledger once (after the engine). A damaged copy is kept under `ledger_damaged_<time>`, the
+ * last good copy (`ledger_backup`) or an empty ledger takes its place, and the notice flag is set.
+ */
+function ledgerReady() {
+  ledgerStart ??= (async () => {
+    await engineReady();
+    const stored = await api.storage.local.get([LEDGER_KEY, LEDGER_BACKUP_KEY]);
+    const errors = [];
+    const loaded = tryLoad(stored[LEDGER_KEY], errors);
+    if (loaded) return loaded;
+    if (stored[LEDGER_KEY] === undefined) return new Ledger();
+    // Damaged (or written by a newer version): keep it, fall back, and say so.
+    await api.storage.local.set({ [`${LEDGER_DAMAGED_PREFIX}${Date.now()}`]: stored[LEDGER_KEY] });
+    const backup = tryLoad(stored[LEDGER_BACKUP_KEY], errors);
+    await setLedgerNotice(backup ? 'restored_backup' : 'damaged', errors.join('; '));
+    console.warn('Deinfluencer: the stored ledger could not be read; a copy was kept:', errors.join('; '));
+    const ledger = backup ?? new Ledger();
+    dirty = true; // replace the damaged text (its copy is kept)
+    scheduleSave();
+    return ledger;
+  })().catch((error) => {
+    ledgerStart = null;
+    throw error;
+  });
+  return ledgerStart;
+}
+
+const isQuotaError = (error) => /QUOTA_BYTES|quota/i.test(error instanceof Error ? error.message : String(error));
+
+/**
+ * Write the ledger and its backup copy (only when changed, unless `force`); on a full storage, prune
+ * to half and retry once.
+ */
+async function saveLedger(force = false) {
+  if ((!dirty && !force) || !ledgerStart) return;
+  const ledger = await ledgerStart;
+  dirty = false;
+  const write = () => {
+    const text = ledger.toJson();
+    return api.storage.local.set({ [LEDGER_KEY]: text, [LEDGER_BACKUP_KEY]: text });
+  };
+  try {
+    await write();
+  } catch (error) {
+    if (!isQuotaError(error)) {
+      dirty = true;
+      await setLedgerNotice('save_failed', error instanceof Error ? error.message : String(error));
+      throw error;
+    }
+    const pruned = ledger.setRetention(Math.max(1, Math.floor(ledger.size / 2)));
+    try {
+      // The backup copy doubles the space: drop the old one before retrying.
+      await api.storage.local.remove(LEDGER_BACKUP_KEY);
+      await write();
+      await setLedgerNotice('pruned', String(pruned));
+    } catch (again) {
+      dirty = true;
+      await setLedgerNotice('save_failed', again instanceof Error ? again.message : String(again));
+      throw again;
+    }
+  }
+}
+
+/** Queue a write (after the current one). Failures are logged and shown through the notice. */
+function saveNow(force = false) {
+  clearTimeout(saveTimer);
+  saveTimer = 0;
+  saving = saving.then(() => saveLedger(force)).catch((error) => console.warn('Deinfluencer: saving the ledger failed:', error));
+  return saving;
+}
+
+function scheduleSave() {
+  dirty = true;
+  if (!saveTimer) saveTimer = setTimeout(saveNow, SAVE_DELAY_MS);
+}
+
+/** Only the fields the ledger reads, checked. */
+function seenVerdict(v) {
+  if (!v || typeof v !== 'object' || typeof v.id !== 'string' || typeof v.creator !== 'string') return null;
+  if (typeof v.verdict !== 'string') return null;
+  const evidence = Array.isArray(v.evidence)
+    ? v.evidence.filter((e) => e && typeof e.signal === 'string').map((e) => ({ signal: e.signal }))
+    : [];
+  return { id: v.id, creator: v.creator, verdict: v.verdict, self_promo: v.self_promo === true, evidence };
+}
+
+/**
+ * @param {number|undefined} tabId
+ * @param {string} load  the reporting document's random id: a new document starts the tab's list afresh
+ * @param {unknown[]} verdicts
+ */
+async function recordVerdicts(tabId, load, verdicts) {
+  const clean = verdicts.map(seenVerdict).filter((v) => v !== null);
+  const ledger = await ledgerReady();
+  const outcomes = ledger.recordVerdicts(clean, Date.now());
+  await restoreTabPosts();
+  if (typeof tabId === 'number' && tabId >= 0) {
+    let tab = tabPosts.get(tabId);
+    if (!tab || tab.load !== load) tabPosts.set(tabId, (tab = { load, ids: new Set() }));
+    const ids = tab.ids;
+    clean.forEach((v, index) => {
+      if (outcomes[index] === 'new' || outcomes[index] === 'seen_again' || outcomes[index] === 'updated') ids.add(v.id);
+    });
+    saveTabPostsSoon();
+  }
+  if (outcomes.some((o) => o === 'new' || o === 'updated')) scheduleSave();
+  return outcomes;
+}
+
+async function tabSummary(tabId) {
+  const ledger = await ledgerReady();
+  await restoreTabPosts();
+  const ids = [...(tabPosts.get(tabId)?.ids ?? [])];
+  const handles = new Set();
+  for (const id of ids) {
+    const post = ledger.post(id);
+    if (post?.creator) handles.add(post.creator);
+  }
+  const creators = [...handles].map((handle) => ledger.creator(handle)).filter(Boolean);
+  creators.sort((a, b) => b.last_seen - a.last_seen || a.creator.localeCompare(b.creator));
+  return { summary: ledger.summaryOf(ids), creators };
+}
+
+async function eraseLedger() {
+  await ledgerReady();
+  await restoreTabPosts();
+  ledgerStart = Promise.resolve(new Ledger());
+  tabPosts.clear();
+  await api.storage.session?.remove(TAB_POSTS_SESSION_KEY).catch(() => {});
+  dirty = false;
+  clearTimeout(saveTimer);
+  saveTimer = 0;
+  await saving;
+  const all = await api.storage.local.get(null);
+  const keys = Object.keys(all).filter(
+    (key) => key === LEDGER_KEY || key === LEDGER_BACKUP_KEY || key === LEDGER_NOTICE_KEY || key.startsWith(LEDGER_DAMAGED_PREFIX),
+  );
+  await api.storage.local.remove(keys);
+  return null;
+}
+
+api.tabs?.onRemoved.addListener((tabId) => {
+  restoreTabPosts().then(() => {
+    if (tabPosts.delete(tabId)) saveTabPostsSoon();
+  });
+});
+
 // ---- messages ----
 
 /** Whether the sender is one of this extension's own pages (popup, options), not a content script. */
@@ -167,6 +400,57 @@ async function handle(message, sender) {
       await showTabCount(sender.tab?.id, count);
       return null;
     }
+    case MSG.RECORD_VERDICTS: {
+      if (!Array.isArray(message.verdicts)) throw new Error('record-verdicts needs an array of verdicts');
+      if (message.verdicts.length > MAX_BATCH) throw new Error(`record-verdicts takes at most ${MAX_BATCH} verdicts`);
+      return recordVerdicts(sender.tab?.id, String(message.load ?? ''), message.verdicts);
+    }
+    case MSG.LEDGER_TAB_SUMMARY: {
+      if (!Number.isInteger(message.tabId)) throw new Error('ledger-tab-summary needs a tab id');
+      return tabSummary(message.tabId);
+    }
+    case MSG.LEDGER_CREATORS: {
+      const query = typeof message.query === 'string' ? message.query.trim().replace(/^@/, '') : '';
+      const limit = Number.isInteger(message.limit) && message.limit > 0 ? Math.min(message.limit, 100_000) : 50;
+      return (await ledgerReady()).creators(query, limit);
+    }
+    case MSG.LEDGER_CORRECT: {
+      if (!fromExtensionPage(sender)) throw new Error('ledger-correct is accepted from extension pages only');
+      if (typeof message.postId !== 'string') throw new Error('ledger-correct needs a post id');
+      const ledger = await ledgerReady();
+      ledger.correct(message.postId, message.correction ?? null);
+      scheduleSave();
+      return ledger.post(message.postId);
+    }
+    case MSG.LEDGER_EXPORT: {
+      if (!fromExtensionPage(sender)) throw new Error('ledger-export is accepted from extension pages only');
+      const ledger = await ledgerReady();
+      return { json: ledger.toJson(), csv: ledger.creatorsCsv() };
+    }
+    case MSG.LEDGER_IMPORT: {
+      if (!fromExtensionPage(sender)) throw new Error('ledger-import is accepted from extension pages only');
+      if (typeof message.text !== 'string') throw new Error('ledger-import needs a string "text"');
+      if (message.text.length > MAX_LEDGER_IMPORT_CHARS) throw new Error('ledger-import: the file is too large');
+      const ledger = await ledgerReady();
+      const report = ledger.importJson(message.text); // throws, changing nothing, on a bad file
+      dirty = true;
+      await saveNow();
+      return report;
+    }
+    case MSG.LEDGER_ERASE: {
+      if (!fromExtensionPage(sender)) throw new Error('ledger-erase is accepted from extension pages only');
+      return eraseLedger();
+    }
+    case MSG.LEDGER_FLUSH: {
+      await ledgerReady();
+      await saveNow(true);
+      return null;
+    }
+    case MSG.LEDGER_DISMISS_NOTICE: {
+      if (!fromExtensionPage(sender)) throw new Error('ledger-dismiss-notice is accepted from extension pages only');
+      await api.storage.local.remove(LEDGER_NOTICE_KEY);
+      return null;
+    }
     default:
       throw new Error(`unknown message type: ${String(message?.type)}`);
   }
@@ -211,4 +495,15 @@ api.runtime.onStartup?.addListener(() => refreshBadge().catch(() => {}));
  * For the end-to-end tests (headless Chromium does not deliver keyboard shortcuts to `commands`):
  * `deinfluencer.onCommand('toggle-hints')` runs exactly what the shortcut runs.
  */
-globalThis.deinfluencer = Object.freeze({ onCommand });
+globalThis.deinfluencer = Object.freeze({
+  onCommand,
+  /** The ledger, loaded (for the end-to-end tests). */
+  ledger: ledgerReady,
+  /** The tabs with recorded posts, as [tabId, post count]. */
+  ledgerTabs: () => [...tabPosts].map(([tabId, tab]) => [tabId, tab.ids.size]),
+  /** Write pending ledger changes now. */
+  flushLedger: async () => {
+    await ledgerReady();
+    await saveNow(true);
+  },
+});

@@ -27,7 +27,35 @@ export const MSG = Object.freeze({
   SET_SHOW: 'set-show',
   /** A content script reports how many undisclosed posts its tab has shown (sets the toolbar badge). */
   REPORT_COUNTS: 'report-counts',
+  /** A content script's newly judged verdicts, for the per-creator ledger (service worker records them). */
+  RECORD_VERDICTS: 'record-verdicts',
+  /** The ledger's counts over the posts one tab has shown, and those posts' creators. */
+  LEDGER_TAB_SUMMARY: 'ledger-tab-summary',
+  /** Creators whose handle contains `query`, most recently seen first. */
+  LEDGER_CREATORS: 'ledger-creators',
+  /** The user's correction of one post (extension pages only). */
+  LEDGER_CORRECT: 'ledger-correct',
+  /** The whole ledger as JSON and the per-creator CSV (extension pages only). */
+  LEDGER_EXPORT: 'ledger-export',
+  /** Merge an exported JSON file into the ledger (extension pages only). */
+  LEDGER_IMPORT: 'ledger-import',
+  /** Erase every ledger record, its backup, damaged copies and notice (extension pages only). */
+  LEDGER_ERASE: 'ledger-erase',
+  /** Write the ledger to storage now (pending changes or not). */
+  LEDGER_FLUSH: 'ledger-flush',
+  /** Remove the ledger notice (extension pages only). */
+  LEDGER_DISMISS_NOTICE: 'ledger-dismiss-notice',
 });
+
+/** storage.local keys of the ledger (written by the service worker only). */
+export const LEDGER_KEY = 'ledger';
+export const LEDGER_BACKUP_KEY = 'ledger_backup';
+/** A damaged ledger text is kept under this prefix + the time (ms) it was found. */
+export const LEDGER_DAMAGED_PREFIX = 'ledger_damaged_';
+/** `{kind: 'damaged'|'restored_backup'|'pruned'|'save_failed', detail, at}`: shown by the popup. */
+export const LEDGER_NOTICE_KEY = 'ledgerNotice';
+/** The largest ledger file the options page may import. */
+export const MAX_LEDGER_IMPORT_CHARS = 64 * 1024 * 1024;
 
 /** The kinds of hint, in the order the options page lists them. */
 export const HINT_KINDS = Object.freeze(['undisclosed', 'unclear', 'self_promo', 'disclosed', 'organic']);
@@ -118,8 +146,43 @@ export const DEFAULT_SETTINGS = Object.freeze({
  * @typedef {{type: 'tiktok-page-rules'}} TikTokPageRulesMessage                         Reply: object (tiktok_page.json)
  * @typedef {{type: 'set-show', show: Partial<Record<HintKind, boolean>>}} SetShowMessage Reply: Settings
  * @typedef {{type: 'report-counts', undisclosed: number}} ReportCountsMessage           Reply: null
+ * @typedef {{type: 'record-verdicts', load: string, verdicts: Verdict[]}} RecordVerdictsMessage
+ *   Reply: string[] (outcome per verdict); `load` is a random id per document (a new one resets the tab's list)
+ * @typedef {{type: 'ledger-tab-summary', tabId: number}} LedgerTabSummaryMessage
+ *   Reply: {summary: {scanned, organic, disclosed, unclear, undisclosed}, creators: CreatorSummary[]}
+ * @typedef {{type: 'ledger-creators', query?: string, limit?: number}} LedgerCreatorsMessage Reply: CreatorSummary[]
+ * @typedef {{type: 'ledger-correct', postId: string, correction: 'not_an_ad'|'is_an_ad'|null}} LedgerCorrectMessage
+ *   Reply: the post's record
+ * @typedef {{type: 'ledger-export'}} LedgerExportMessage                                Reply: {json: string, csv: string}
+ * @typedef {{type: 'ledger-import', text: string}} LedgerImportMessage
+ *   Reply: {added, merged, conflicts, skipped, pruned}
+ * @typedef {{type: 'ledger-erase'}} LedgerEraseMessage                                  Reply: null
+ * @typedef {{type: 'ledger-flush'}} LedgerFlushMessage                                  Reply: null
+ * @typedef {{type: 'ledger-dismiss-notice'}} LedgerDismissNoticeMessage                Reply: null
  * @typedef {ClassifyPostsMessage|GetSettingsMessage|SetEnabledMessage|EngineInfoMessage|ClassifyCardsMessage|
- *   ReadTikTokJsonMessage|TikTokPageRulesMessage|SetShowMessage|ReportCountsMessage} Message
+ *   ReadTikTokJsonMessage|TikTokPageRulesMessage|SetShowMessage|ReportCountsMessage|RecordVerdictsMessage|
+ *   LedgerTabSummaryMessage|LedgerCreatorsMessage|LedgerCorrectMessage|LedgerExportMessage|LedgerImportMessage|
+ *   LedgerEraseMessage|LedgerFlushMessage|LedgerDismissNoticeMessage} Message
+ */
+
+/**
+ * One creator's numbers from the ledger (mirrors the Rust `CreatorSummary`).
+ * @typedef {object} CreatorSummary
+ * @property {string} creator
+ * @property {number} seen
+ * @property {number} organic
+ * @property {number} disclosed
+ * @property {number} unclear
+ * @property {number} undisclosed
+ * @property {number} self_promo
+ * @property {number} commercial
+ * @property {number} sponsored_share
+ * @property {[number, number]} sponsored_interval
+ * @property {number|null} disclosure_rate
+ * @property {[number, number]|null} disclosure_interval
+ * @property {boolean} enough_to_judge
+ * @property {number} corrections
+ * @property {number} last_seen  ms since the epoch
  */
 
 /**

@@ -27,6 +27,8 @@ import {
 } from './overlay.js';
 
 const ITEM_CACHE_SIZE = 500;
+/** This document's id for the ledger's per-tab list (a reload or new page starts a new list). */
+const PAGE_LOAD = Math.random().toString(36).slice(2) + Date.now().toString(36);
 const VERDICT_CACHE_SIZE = 1000;
 /** Cards per engine call. */
 const BATCH = 200;
@@ -101,6 +103,7 @@ export class Scanner {
     this.undisclosed = new Set();
     this.reported = -1;
     this.warned = false;
+    this.warnedLedger = false;
 
     this.observer = new MutationObserver((records) => this.onMutations(records));
     this.themeObserver = new MutationObserver(() => {
@@ -349,6 +352,8 @@ export class Scanner {
     if (jobs.length === 0) return;
 
     const missing = jobs.filter((job) => !job.verdict);
+    /** @type {import('../messages.js').Verdict[]} newly judged this frame, for the ledger */
+    const judged = [];
     for (let start = 0; start < missing.length; start += BATCH) {
       const batch = missing.slice(start, start + BATCH);
       const input = batch.map((job) => {
@@ -362,9 +367,11 @@ export class Scanner {
         if (verdict && typeof verdict.verdict === 'string') {
           job.verdict = verdict;
           this.verdicts.set(job.key, verdict);
+          judged.push(verdict);
         }
       });
     }
+    this.recordVerdicts(judged);
     if (!this.running || this.type !== type) return;
     // Reads first (ids, anchors, computed positions: one style pass), then every write.
     const ready = [];
@@ -423,6 +430,26 @@ export class Scanner {
     if (theme === this.theme) return;
     this.theme = theme;
     for (const host of allHosts()) setHintTheme(host, theme);
+  }
+
+  /**
+   * Hand this frame's new verdicts to the service worker's per-creator ledger (one message per frame;
+   * only the fields the ledger keeps: no caption text).
+   * @param {import('../messages.js').Verdict[]} verdicts
+   */
+  recordVerdicts(verdicts) {
+    if (verdicts.length === 0) return;
+    const slim = verdicts.map((v) => ({
+      id: v.id,
+      creator: v.creator,
+      verdict: v.verdict,
+      self_promo: v.self_promo === true,
+      evidence: Array.isArray(v.evidence) ? v.evidence.map((e) => ({ signal: e.signal })) : [],
+    }));
+    send({ type: MSG.RECORD_VERDICTS, load: PAGE_LOAD, verdicts: slim }).catch((error) => {
+      if (!this.warnedLedger) console.warn('Deinfluencer: the ledger did not record verdicts:', error);
+      this.warnedLedger = true;
+    });
   }
 
   reportCount() {
