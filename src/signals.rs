@@ -963,7 +963,8 @@ impl Matcher {
             self.push_marker(t, original, os, oe, field, out);
             return;
         }
-        if self.scan_brand_hashtag(original, os, oe, key, field, out) {
+        if let Some(signal) = self.classify_brand_hashtag(key) {
+            out.push(signal, field, original, os, oe, self.brand_weight(signal));
             return;
         }
         for (suffix, i) in &self.hashtag_suffixes {
@@ -1010,38 +1011,14 @@ impl Matcher {
         }
     }
 
-    /// Brand and campaign hashtags. Returns whether one matched.
-    fn scan_brand_hashtag(
-        &self,
-        original: &str,
-        os: usize,
-        oe: usize,
-        key: &str,
-        field: Field,
-        out: &mut Collector,
-    ) -> bool {
+    /// What a hashtag says about brands: a brand tag, a product line or a campaign tag, if any.
+    fn classify_brand_hashtag(&self, key: &str) -> Option<SignalKind> {
         match self.brand_tags.get(key) {
             Some(BrandTag::Tag(b)) if !self.brands[*b].generic => {
-                out.push(
-                    SignalKind::BrandHashtag,
-                    field,
-                    original,
-                    os,
-                    oe,
-                    self.brand_weights.brand_hashtag,
-                );
-                return true;
+                return Some(SignalKind::BrandHashtag);
             }
             Some(BrandTag::Line) => {
-                out.push(
-                    SignalKind::ProductLineHashtag,
-                    field,
-                    original,
-                    os,
-                    oe,
-                    self.brand_weights.product_line_hashtag,
-                );
-                return true;
+                return Some(SignalKind::ProductLineHashtag);
             }
             _ => {}
         }
@@ -1061,15 +1038,7 @@ impl Matcher {
                 None => false,
             };
             if strong_enough {
-                out.push(
-                    SignalKind::CampaignHashtag,
-                    field,
-                    original,
-                    os,
-                    oe,
-                    self.brand_weights.campaign_hashtag,
-                );
-                return true;
+                return Some(SignalKind::CampaignHashtag);
             }
         }
         for prefix in self
@@ -1080,15 +1049,7 @@ impl Matcher {
                 && !stem.is_empty()
                 && matches!(self.brand_tags.get(stem), Some(BrandTag::Tag(_)))
             {
-                out.push(
-                    SignalKind::CampaignHashtag,
-                    field,
-                    original,
-                    os,
-                    oe,
-                    self.brand_weights.campaign_hashtag,
-                );
-                return true;
+                return Some(SignalKind::CampaignHashtag);
             }
         }
         // <brand><more words>: a product or campaign tag of a distinctive brand (#vinamilkgreenfarm).
@@ -1109,18 +1070,23 @@ impl Matcher {
             if let Some(BrandTag::Tag(b)) = self.brand_tags.get(&key[..len])
                 && !self.brands[*b].generic
             {
-                out.push(
-                    SignalKind::ProductLineHashtag,
-                    field,
-                    original,
-                    os,
-                    oe,
-                    self.brand_weights.product_line_hashtag,
-                );
-                return true;
+                return Some(SignalKind::ProductLineHashtag);
             }
         }
-        false
+        None
+    }
+
+    /// The evidence weight of a brand signal (rules.json `brand_weights`).
+    fn brand_weight(&self, signal: SignalKind) -> f32 {
+        let w = &self.brand_weights;
+        match signal {
+            SignalKind::BrandHashtag => w.brand_hashtag,
+            SignalKind::ProductLineHashtag => w.product_line_hashtag,
+            SignalKind::CampaignHashtag => w.campaign_hashtag,
+            SignalKind::BrandMention => w.brand_mention,
+            SignalKind::BrandName => w.brand_name,
+            _ => 0.0,
+        }
     }
 
     fn scan_mention(
