@@ -856,9 +856,16 @@ impl Matcher {
                 continue;
             }
             if !self.phrase_spaceless[pid] {
+                // Word boundaries only where the term itself starts or ends with a word character, as
+                // `\b` does: `% off` matches in `10% off`, `ad` does not match in `bad`.
+                let matched = &text[s..e];
                 let before = text[..s].chars().next_back();
                 let after = text[e..].chars().next();
-                if before.is_some_and(is_word_char) || after.is_some_and(is_word_char) {
+                let glued_before = matched.chars().next().is_some_and(is_word_char)
+                    && before.is_some_and(is_word_char);
+                let glued_after = matched.chars().next_back().is_some_and(is_word_char)
+                    && after.is_some_and(is_word_char);
+                if glued_before || glued_after {
                     continue;
                 }
             }
@@ -1378,6 +1385,8 @@ pub fn find_urls(text: &str) -> Vec<(usize, usize)> {
         while end > start && matches!(bytes[end - 1], b'.' | b',' | b'!' | b'?' | b':' | b';') {
             end -= 1;
         }
+        // A link glued to the word before it ("more:http://…", "HERE-https://…"): start at the scheme.
+        let start = glued_scheme_start(&bytes[start..end]).map_or(start, |at| start + at);
         let token = &text[start..end];
         // Case-insensitive prefix tests without lower-casing a copy of every word.
         let has_prefix = |p: &str| {
@@ -1409,6 +1418,23 @@ pub fn find_urls(text: &str) -> Vec<(usize, usize)> {
         }
     }
     found
+}
+
+/// Where `http://` or `https://` starts inside a token that does not begin with it, if it does: the
+/// scheme must follow a non-letter (`more:http://`, `x-https://`), so words such as `xhttp://` stay whole.
+fn glued_scheme_start(token: &[u8]) -> Option<usize> {
+    let sep = token.windows(3).position(|w| w == b"://")?;
+    let before = &token[..sep];
+    let scheme_len =
+        if before.len() >= 5 && before[before.len() - 5..].eq_ignore_ascii_case(b"https") {
+            5
+        } else if before.len() >= 4 && before[before.len() - 4..].eq_ignore_ascii_case(b"http") {
+            4
+        } else {
+            return None;
+        };
+    let at = sep - scheme_len;
+    (at > 0 && !token[at - 1].is_ascii_alphanumeric()).then_some(at)
 }
 
 /// Build the user-facing evidence from findings.
@@ -1443,6 +1469,17 @@ mod tests {
         assert_eq!(
             urls,
             vec!["https://amzn.to/2gKKV6N", "shope.ee/abc", "www.example.com"]
+        );
+        // Glued to the word before it by punctuation (seen in real video descriptions).
+        let t = "Know more:http://tinyurl.com/8r2q HERE-https://x.co/a Expen:HTTPS://y.io/b xhttp://z.io/c";
+        let urls: Vec<&str> = find_urls(t).into_iter().map(|(s, e)| &t[s..e]).collect();
+        assert_eq!(
+            urls,
+            vec![
+                "http://tinyurl.com/8r2q",
+                "https://x.co/a",
+                "HTTPS://y.io/b"
+            ]
         );
     }
 

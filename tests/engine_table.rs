@@ -77,6 +77,36 @@ fn english() {
     ]);
 }
 
+/// Offers and calls to buy are weak alone and add up with a link; a link glued to the word before it
+/// still counts (both seen in real video descriptions).
+#[test]
+fn offers_and_glued_links() {
+    check(&[
+        ("Summer sale: 20% off everything in store", Organic),
+        ("Get 10% off: http://example-store.com/summer", Undisclosed),
+        (
+            "Book it now! Save up to 20% - http://hotel-deals.example/oaks",
+            Undisclosed,
+        ),
+        (
+            "Click this link to know more:http://tinyurl.com/8r2q8q4",
+            Undisclosed,
+        ),
+        (
+            "Get your free audiobook: great stories every week",
+            Undisclosed,
+        ),
+        ("I got 50% off at the market today, so happy", Organic),
+    ]);
+    let v = judge(&post("Know more:https://bit.ly/abc"));
+    let link = v
+        .evidence
+        .iter()
+        .find(|e| e.signal == SignalKind::ShortLink)
+        .expect("the glued short link is found");
+    assert_eq!(link.text, "https://bit.ly/abc");
+}
+
 #[test]
 fn indonesian() {
     check(&[
