@@ -127,3 +127,36 @@ fn eval_prints_metrics() {
         "{row}"
     );
 }
+
+#[test]
+fn eval_shows_the_rows_where_detector_and_label_disagree() {
+    let dir = std::env::temp_dir().join(format!("deinfluencer-eval-show-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("labelled.jsonl");
+    std::fs::write(
+        &path,
+        concat!(
+            r##"{"text": "#ad agreed disclosure", "label_commercial": true, "label_disclosed": true}"##,
+            "\n",
+            r##"{"text": "#sponsored uncoded disclosure", "label_commercial": true, "label_disclosed": false}"##,
+            "\n",
+            r##"{"text": "just a walk in the park", "label_commercial": true, "label_disclosed": false}"##,
+            "\n",
+            r##"{"text": "use code ANNA15 for 10% off", "label_commercial": false, "label_disclosed": null}"##,
+            "\n"
+        ),
+    )
+    .unwrap();
+    let file = path.to_str().unwrap();
+    let shown = |mode: &str| {
+        let (code, out, err) = run(&["eval", "--show", mode, file], "");
+        assert_eq!(code, 0, "{err}");
+        out.lines()
+            .filter(|l| l.starts_with("labelled.jsonl:"))
+            .map(|l| l.split_once(' ').map_or(l, |(at, _)| at).to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(shown("disclosure-errors"), ["labelled.jsonl:2"]);
+    assert_eq!(shown("missed"), ["labelled.jsonl:3"]);
+    assert_eq!(shown("false-flags"), ["labelled.jsonl:4"]);
+}

@@ -44,6 +44,12 @@ enum ReportKind {
 enum Show {
     Flagged,
     Unflagged,
+    /// Labelled commercial, judged organic.
+    Missed,
+    /// Labelled not commercial, flagged.
+    FalseFlags,
+    /// Disclosure found where the label says none, or the other way round.
+    DisclosureErrors,
 }
 
 #[derive(Subcommand)]
@@ -68,7 +74,8 @@ enum Command {
         /// One or more labelled .jsonl files.
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        /// Also print rows the detector flagged (or did not flag) as commercial, for reading by hand.
+        /// Also print rows for reading by hand: flagged or unflagged as commercial, or where the detector
+        /// and the label disagree (missed, false flags, disclosure errors).
         #[arg(long, value_enum)]
         show: Option<Show>,
         /// How many rows `--show` prints per file.
@@ -256,6 +263,11 @@ fn evaluate(files: &[PathBuf], show: Option<Show>, limit: usize) -> Result<bool,
                 let wanted = match show {
                     Some(Show::Flagged) => v.commercial,
                     Some(Show::Unflagged) => !v.commercial,
+                    Some(Show::Missed) => label_commercial == Some(true) && !v.commercial,
+                    Some(Show::FalseFlags) => label_commercial == Some(false) && v.commercial,
+                    Some(Show::DisclosureErrors) => {
+                        label_disclosed.is_some_and(|l| l != deinfluencer::eval::predictions(&v).1)
+                    }
                     None => false,
                 };
                 if wanted && shown < limit {
