@@ -826,6 +826,7 @@ impl Matcher {
         if let Some(music) = post.music_title.as_deref() {
             self.scan_shop_account(music, Field::Music, false, &mut out);
         }
+        self.scan_brand_inside_tags(post, caption, &folded_caption, &mut out);
         Scan {
             findings: out.findings,
         }
@@ -1014,6 +1015,73 @@ impl Matcher {
                 {
                     self.push_marker(t, original, os, oe, field, out);
                 }
+            }
+        }
+    }
+
+    /// A post that carries a brand's own tag and another tag with that brand inside it
+    /// (`#MAGGI #DauHaoCaoCapMaggiBaoNgu`, `#chinsu #nuoctuongchinsu120ngay`): the longer tag is the
+    /// brand's product or campaign tag even where the brand is not at its start. Only with the brand's
+    /// own tag in the same post, so a brand name inside an unrelated word alone never counts.
+    fn scan_brand_inside_tags(
+        &self,
+        post: &Post,
+        caption: &str,
+        folded_caption: &Folded,
+        out: &mut Collector,
+    ) {
+        let brands: Vec<String> = out
+            .findings
+            .iter()
+            .filter(|f| f.signal == SignalKind::BrandHashtag)
+            .map(|f| hashtag_key(&fold_text(f.text.trim_start_matches(['#', '＃']))).into_owned())
+            .filter(|b| b.chars().count() >= 4)
+            .collect();
+        if brands.is_empty() {
+            return;
+        }
+        let carries_brand = |key: &str| {
+            brands
+                .iter()
+                .any(|b| key.len() >= b.len() + 3 && key.contains(b.as_str()))
+        };
+        let judged = |out: &Collector, field: Field, start: usize, end: usize| {
+            out.findings
+                .iter()
+                .any(|f| f.field == field && f.start == start && f.end == end)
+        };
+        let weight = self.brand_weight(SignalKind::ProductLineHashtag);
+        let text = folded_caption.text.as_str();
+        for (s, e) in find_tags(text).hashtags {
+            let key = hashtag_key(&text[s + 1..e]);
+            let (os, oe) = folded_caption.original_range(s, e);
+            if carries_brand(&key) && !judged(out, Field::Caption, os, oe) {
+                out.push(
+                    SignalKind::ProductLineHashtag,
+                    Field::Caption,
+                    caption,
+                    os,
+                    oe,
+                    weight,
+                );
+            }
+        }
+        for tag in &post.hashtags {
+            let tag = cap(tag.trim_start_matches(['#', '＃']));
+            let folded_tag = fold_text(tag);
+            let key = hashtag_key(&folded_tag);
+            if carries_brand(&key)
+                && !is_inline(text, '#', &folded_tag)
+                && !judged(out, Field::Hashtag, 0, tag.len())
+            {
+                out.push(
+                    SignalKind::ProductLineHashtag,
+                    Field::Hashtag,
+                    tag,
+                    0,
+                    tag.len(),
+                    weight,
+                );
             }
         }
     }

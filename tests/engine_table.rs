@@ -142,6 +142,14 @@ fn vietnamese_with_and_without_diacritics() {
             Unclear,
         ),
         ("Một ngày đi làm của mình #lorealparispartner", Unclear),
+        // The brand's own tag plus a product tag with the brand inside it: a campaign.
+        (
+            "Mời cả nhà xem menu #MAGGI #DauHaoCaoCapMaggiBaoNgu",
+            Unclear,
+        ),
+        ("Bảo bối ra mắt #nuoctuongchinsu120ngay #chinsu", Unclear),
+        // The brand inside a longer tag alone is not enough.
+        ("Bữa tối nhà mình #DauHaoCaoCapMaggiBaoNgu", Organic),
     ]);
 }
 
