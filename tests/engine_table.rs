@@ -148,6 +148,8 @@ fn vietnamese_with_and_without_diacritics() {
             Unclear,
         ),
         ("Bảo bối ra mắt #nuoctuongchinsu120ngay #chinsu", Unclear),
+        // Weak offers add up with a shop account, not alone.
+        ("14-15 giữa tháng, SALE VUI FREESHIP", Organic),
         // The brand inside a longer tag alone is not enough.
         ("Bữa tối nhà mình #DauHaoCaoCapMaggiBaoNgu", Organic),
     ]);
@@ -257,6 +259,9 @@ fn shop_accounts_alone_are_not_accused() {
     let v = judge(&p);
     assert_eq!(v.verdict, Undisclosed, "{v:?}");
     assert!(v.self_promo);
+    // A weak offer that stays organic alone is a sale when a shop account posts it.
+    p.caption = "14-15 giữa tháng, SALE VUI FREESHIP".into();
+    assert_eq!(judge(&p).verdict, Undisclosed);
 }
 
 #[test]
