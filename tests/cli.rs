@@ -160,3 +160,35 @@ fn eval_shows_the_rows_where_detector_and_label_disagree() {
     assert_eq!(shown("missed"), ["labelled.jsonl:3"]);
     assert_eq!(shown("false-flags"), ["labelled.jsonl:4"]);
 }
+
+/// `deinfluencer audit big.jsonl | head -1`: the reader goes away; the CLI says so and stops, without
+/// a panic.
+#[test]
+fn a_closed_output_pipe_is_reported_not_a_panic() {
+    let dir = std::env::temp_dir().join(format!("deinfluencer-pipe-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("many.jsonl");
+    let line = r##"{"id": "1", "creator": "a", "text": "use code ANNA15 for 10% off", "label_commercial": true}"##;
+    std::fs::write(&path, format!("{line}\n").repeat(20_000)).unwrap();
+    let file = path.to_str().unwrap();
+    for args in [
+        vec!["audit", file],
+        vec!["eval", "--show", "flagged", "--limit", "100000", file],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_deinfluencer"))
+            .args(&args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("binary runs");
+        let mut first = [0u8; 16];
+        std::io::Read::read_exact(child.stdout.as_mut().unwrap(), &mut first).unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("cannot write output"), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+    }
+}

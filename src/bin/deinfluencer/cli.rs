@@ -231,6 +231,10 @@ fn evaluate(files: &[PathBuf], show: Option<Show>, limit: usize) -> Result<bool,
     let engine = Engine::new().map_err(|e| e.to_string())?;
     let mut report = Report::default();
     let mut failed = 0usize;
+    // Written through a handle, never `println!`: a closed pipe (`| head`) is an error to report,
+    // not a panic.
+    let mut out = BufWriter::new(io::stdout().lock());
+    let mut write_error: Option<io::Error> = None;
     for path in files {
         let name = path
             .file_name()
@@ -240,6 +244,9 @@ fn evaluate(files: &[PathBuf], show: Option<Show>, limit: usize) -> Result<bool,
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         let mut shown = 0usize;
         for_each_line(input, |line_no, line| {
+            if write_error.is_some() {
+                return;
+            }
             let parsed = line.and_then(|l| {
                 let value: serde_json::Value =
                     serde_json::from_str(l).map_err(|e| format!("invalid JSON: {e}"))?;
@@ -278,24 +285,36 @@ fn evaluate(files: &[PathBuf], show: Option<Show>, limit: usize) -> Result<bool,
                         .iter()
                         .map(|e| format!("{}=“{}”", e.signal.as_str(), e.text))
                         .collect();
-                    println!(
+                    if let Err(e) = writeln!(
+                        out,
                         "{name}:{line_no} [{}] @{} | {} | #{} | {}",
                         v.verdict.as_str(),
                         post.creator.handle,
                         caption.replace('\n', " "),
                         post.hashtags.join(" #"),
                         signals.join(", ")
-                    );
+                    ) {
+                        write_error = Some(e);
+                        return;
+                    }
                 }
             }
         })
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     }
-    print!("{}", report.render());
-    println!(
-        "(commercial = verdict not organic; disclosed = any clear or ambiguous disclosure found; {})",
-        engine.describe()
-    );
+    let finish = |out: &mut BufWriter<io::StdoutLock>| -> io::Result<()> {
+        write!(out, "{}", report.render())?;
+        writeln!(
+            out,
+            "(commercial = verdict not organic; disclosed = any clear or ambiguous disclosure found; {})",
+            engine.describe()
+        )?;
+        out.flush()
+    };
+    if let Some(e) = write_error {
+        return Err(format!("cannot write output: {e}"));
+    }
+    finish(&mut out).map_err(|e| format!("cannot write output: {e}"))?;
     Ok(failed == 0)
 }
 
