@@ -5,7 +5,7 @@
 #   ./build.sh test     build, then fmt, clippy, native tests, wasm tests, web-ext lint, end-to-end tests
 #   ./build.sh setup    only install what is missing
 #   ./build.sh fuzz [S] run every cargo-fuzz target for S seconds (default 1800)
-#   ./build.sh bench    cargo bench --bench engine
+#   ./build.sh bench    build, then one table: native vs wasm posts/s, engine build, wasm size, hint latency
 #   ./build.sh eval     run the audit CLI over ../shared/data/*.jsonl (when that directory exists)
 #
 # Set-up is idempotent: each tool is checked first and installed only when missing or at the wrong
@@ -25,6 +25,7 @@ TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 PKG="$TARGET_DIR/pkg"
 DIST="$ROOT/dist"
 CHROMIUM=/usr/bin/chromium
+FIREFOX=/usr/bin/firefox-esr
 # The wasm features rustc enables by default for wasm32-unknown-unknown (rustc --print cfg). wasm-opt
 # must be told: the release profile strips the target_features section it would read them from.
 WASM_FEATURES=(--enable-reference-types --enable-bulk-memory --enable-nontrapping-float-to-int
@@ -182,6 +183,11 @@ setup_system() {
   else
     apt_install chromium "the end-to-end tests drive Debian's Chromium ($CHROMIUM) headless with the extension loaded"
   fi
+  if [[ -x $FIREFOX ]]; then
+    info "firefox-esr: $FIREFOX"
+  else
+    apt_install firefox-esr "the end-to-end tests drive Debian's Firefox ESR ($FIREFOX) headless with dist/firefox installed"
+  fi
   if command -v zip >/dev/null; then
     info "zip: $(command -v zip)"
   else
@@ -330,6 +336,19 @@ fuzz_run() {
   done
 }
 
+# The native half of the throughput figures (tests/benches/measure.mjs runs it).
+build_bench_binary() {
+  cargo build --locked --profile native --bin "$CRATE-bench"
+}
+
+# tests/budgets.json: first a self-test proving every check fails on an over-budget value, then the
+# real measurements (wasm gzip size, native/wasm throughput ratio, hint p95 from a quick overlay run).
+check_budgets() {
+  build_bench_binary
+  node "$TOOLS_DIR/tools/check-budgets.mjs" --self-test </dev/null
+  env CHROMIUM="$CHROMIUM" node "$TOOLS_DIR/tools/check-budgets.mjs" </dev/null
+}
+
 run_tests() {
   build
   phase "cargo fmt --check" cargo fmt --check
@@ -339,7 +358,9 @@ run_tests() {
   # Never -q here: cargo would pass it on to wasm-bindgen-test-runner, which rejects it.
   phase "cargo test (wasm32, Node)" cargo test --locked --target "$TARGET"
   phase "web-ext lint dist/firefox" web_ext_lint
+  phase "performance budgets" check_budgets
   phase "end-to-end (Chromium)" env CHROMIUM="$CHROMIUM" node --test "$TOOLS_DIR/e2e/"
+  phase "end-to-end (Firefox ESR)" env FIREFOX="$FIREFOX" node --test "$TOOLS_DIR/firefox/"
   phase "fuzz smoke (${FUZZ_SMOKE_SECONDS:-12} s per target)" fuzz_run "${FUZZ_SMOKE_SECONDS:-12}"
 }
 
@@ -360,8 +381,10 @@ case $command in
     phase "fuzz (${2:-1800} s per target)" fuzz_run "${2:-1800}"
     ;;
   bench)
-    require_base_tools
-    phase "cargo bench --bench engine" cargo bench --locked --bench engine
+    # The criterion benchmarks (engine and ledger) stay available as: cargo bench --bench engine
+    build
+    phase "native benchmark binary" build_bench_binary
+    phase "benchmark (tests/benches/report.mjs)" env CHROMIUM="$CHROMIUM" node "$TOOLS_DIR/benches/report.mjs" "${@:2}" </dev/null
     ;;
   eval)
     require_base_tools

@@ -2,46 +2,17 @@
 //!
 //! Data: every `*.jsonl` in `$DEINFLUENCER_BENCH_DATA` or, when unset, in `../shared/data` (the labelled
 //! development data), falling back to the small sample in `tests/fixtures/bench_posts.jsonl` so the
-//! benchmark runs from any clone. Run: `./build.sh bench` or `cargo bench --bench engine`.
+//! benchmark runs from any clone: the same posts as `deinfluencer-bench` (one loader, `data.rs`).
+//! Run: `cargo bench --bench engine` (`./build.sh bench` prints the native-vs-wasm table instead).
 
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use deinfluencer::ledger::CreatorLedger;
-use deinfluencer::{Engine, Lang, Post, VerdictKind, audit};
+use deinfluencer::{Engine, Lang, VerdictKind};
 
-fn data_files() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let dir = std::env::var_os("DEINFLUENCER_BENCH_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("../shared/data"));
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .map(|rd| {
-            rd.filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
-                .collect()
-        })
-        .unwrap_or_default();
-    files.sort();
-    if files.is_empty() {
-        files.push(root.join("tests/fixtures/bench_posts.jsonl"));
-    }
-    files
-}
-
-fn load_posts() -> Vec<Post> {
-    let mut posts = Vec::new();
-    for f in data_files() {
-        let text = std::fs::read_to_string(&f).unwrap_or_default();
-        for (i, line) in text.lines().enumerate() {
-            if let Ok(mut p) = audit::parse_line(line, i + 1) {
-                posts.append(&mut p);
-            }
-        }
-    }
-    posts
-}
+#[path = "../../src/bin/deinfluencer-bench/data.rs"]
+mod data;
 
 fn bench(c: &mut Criterion) {
     // The first build also fills the process-wide normalisation table: report it once, cold.
@@ -51,8 +22,16 @@ fn bench(c: &mut Criterion) {
         "engine first build (cold, incl. normalisation table): {:?}",
         cold.elapsed()
     );
-    let posts = load_posts();
-    assert!(!posts.is_empty(), "no benchmark posts found");
+    let data = data::load(None).unwrap_or_else(|e| panic!("benchmark data: {e}"));
+    eprintln!(
+        "data: {} [{}]: {} posts from {} files, {} lines without a post",
+        data.note,
+        data.source,
+        data.posts.len(),
+        data.files.len(),
+        data.skipped_lines
+    );
+    let posts = data.posts;
     let mut group = c.benchmark_group("judge");
     group.throughput(Throughput::Elements(posts.len() as u64));
     group.bench_function(format!("{}_posts", posts.len()), |b| {
