@@ -1,5 +1,7 @@
 //! Generates the character folding table (`fold_exceptions.rs`) from the Unicode normalisation rules,
-//! so the shipped wasm carries a small table instead of the full NFKC/NFD tables (~60 KB gzip saved).
+//! so the shipped wasm carries a small table instead of the full NFKC/NFD tables (~60 KB gzip saved),
+//! and the embedded copies of the lexicon files without their `note` prose, citations and whitespace
+//! (the files in `src/lexicons/` stay the readable source; ~12 KB gzip saved).
 
 use std::fmt::Write as _;
 
@@ -76,4 +78,62 @@ fn main() {
     table.push_str("];\n");
     let out = std::path::PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     std::fs::write(out.join("fold_exceptions.rs"), table).expect("OUT_DIR is writable");
+    embed_lexicons(&out);
+}
+
+/// Writes `OUT_DIR/lexicons/…`: every lexicon file minified, without `note` keys and with its
+/// `sources` summarised (both are for people editing the files; the engine never reads them). A file that is not JSON is copied as it
+/// is, so the engine's own validation reports it with its name, as it would the original.
+fn embed_lexicons(out: &std::path::Path) {
+    println!("cargo:rerun-if-changed=src/lexicons");
+    let src = std::path::Path::new("src/lexicons");
+    for dir in ["", "lang"] {
+        let from = src.join(dir);
+        let to = out.join("lexicons").join(dir);
+        std::fs::create_dir_all(&to).expect("OUT_DIR is writable");
+        let entries = std::fs::read_dir(&from).expect("src/lexicons is readable");
+        for entry in entries {
+            let path = entry.expect("src/lexicons is readable").path();
+            if path.extension().is_none_or(|e| e != "json") {
+                continue;
+            }
+            println!("cargo:rerun-if-changed={}", path.display());
+            let text = std::fs::read_to_string(&path).expect("lexicon files are UTF-8");
+            let embedded = match serde_json::from_str::<serde_json::Value>(&text) {
+                Ok(mut value) => {
+                    drop_notes(&mut value);
+                    shorten_sources(&mut value);
+                    value.to_string()
+                }
+                Err(_) => text,
+            };
+            let name = path.file_name().expect("a file name");
+            std::fs::write(to.join(name), embedded).expect("OUT_DIR is writable");
+        }
+    }
+}
+
+/// A file's `sources` list (citations for people) becomes one line saying how many there are. An
+/// empty list stays empty, so the engine's check that every file cites its sources still fails.
+fn shorten_sources(value: &mut serde_json::Value) {
+    if let Some(serde_json::Value::Array(sources)) = value.get_mut("sources")
+        && !sources.is_empty()
+    {
+        let summary = format!(
+            "{} sources, listed in the file in src/lexicons/",
+            sources.len()
+        );
+        *sources = vec![serde_json::Value::String(summary)];
+    }
+}
+
+fn drop_notes(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            map.remove("note");
+            map.values_mut().for_each(drop_notes);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(drop_notes),
+        _ => {}
+    }
 }

@@ -20,20 +20,25 @@ pub struct Source<'a> {
 
 macro_rules! lang_files {
     ($($code:literal),* $(,)?) => {
-        &[$(($code, include_str!(concat!("lexicons/lang/", $code, ".json")))),*]
+        &[$(($code, include_str!(concat!(env!("OUT_DIR"), "/lexicons/lang/", $code, ".json")))),*]
     };
 }
 
+/// The embedded copies are the files of `src/lexicons/` minified and without their `note` prose
+/// (`src/build.rs`).
+///
 /// Every language file shipped with the crate. `lang/index.json` lists which ones the engine loads;
 /// a test checks the two lists agree, so adding a language is: add the file, list it in both.
 pub const BUILTIN_LANGUAGES: &[(&str, &str)] = lang_files!(
     "en", "id", "vi", "ms", "tl", "th", "es", "pt", "de", "fr", "it", "nl", "tr", "ja", "ko", "zh"
 );
-pub const BUILTIN_LANGUAGE_INDEX: &str = include_str!("lexicons/lang/index.json");
-pub const BUILTIN_BRANDS: &str = include_str!("lexicons/brands.json");
-pub const BUILTIN_LINKS: &str = include_str!("lexicons/links.json");
-pub const BUILTIN_RULES: &str = include_str!("lexicons/rules.json");
-pub const BUILTIN_EXPLANATIONS: &str = include_str!("lexicons/explanations.json");
+pub const BUILTIN_LANGUAGE_INDEX: &str =
+    include_str!(concat!(env!("OUT_DIR"), "/lexicons/lang/index.json"));
+pub const BUILTIN_BRANDS: &str = include_str!(concat!(env!("OUT_DIR"), "/lexicons/brands.json"));
+pub const BUILTIN_LINKS: &str = include_str!(concat!(env!("OUT_DIR"), "/lexicons/links.json"));
+pub const BUILTIN_RULES: &str = include_str!(concat!(env!("OUT_DIR"), "/lexicons/rules.json"));
+pub const BUILTIN_EXPLANATIONS: &str =
+    include_str!(concat!(env!("OUT_DIR"), "/lexicons/explanations.json"));
 
 /// A lexicon file that cannot be used, with where and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
