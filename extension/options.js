@@ -1,9 +1,22 @@
 import { api } from './shim.js';
-import { MSG, send } from './messages.js';
+import { MSG, RETENTION, send } from './messages.js';
 import { localize, msg } from './i18n.js';
-import { count, percent, when } from './ledger-ui.js';
-import { bindEnabledSwitch, bindShowOptions } from './settings-ui.js';
+import { compareText, count, percent, renderShareChart, shareHistogram, when } from './ledger-ui.js';
+import { bindEnabledSwitch, bindLanguageSelect, bindRetention, bindShowOptions, loadChosenLanguage } from './settings-ui.js';
 
+/**
+ * Rows are added to the creators table this many at a time ("Show more"): 10,000 rows at once take
+ * seconds to lay out, and nobody reads them all; sorting and the filter always work on every creator.
+ */
+const PAGE_ROWS = 200;
+
+// Asked for before the page is even localised: the language (a tiny answer) and the most recently
+// seen creators (one page of table rows: a small, quick answer). Every creator (for the chart, sorting
+// and the filter; with 10,000 creators the slowest answer) is asked for when those rows are shown.
+const languageLoaded = loadChosenLanguage();
+/** @type {Promise<import('./messages.js').CreatorSummary[]>|null} */
+let recentRequest = send({ type: MSG.LEDGER_CREATORS, query: '', limit: PAGE_ROWS });
+await languageLoaded;
 localize();
 
 document.getElementById('extension-version').textContent = api.runtime.getManifest().version;
@@ -30,6 +43,15 @@ bindShowOptions(
   document.getElementById('show-status'),
 );
 
+bindLanguageSelect(/** @type {HTMLSelectElement} */ (document.getElementById('language')), document.getElementById('language-status'));
+
+document.getElementById('retention-note').textContent = msg('optionsRetentionNote', [count(RETENTION.default)]);
+bindRetention(
+  /** @type {HTMLFormElement} */ (document.getElementById('retention-form')),
+  document.getElementById('retention-status'),
+  () => loadCreators(),
+);
+
 // ---- the per-creator ledger: table, export, import, erase ----
 
 const ledgerSection = document.getElementById('ledger');
@@ -37,10 +59,18 @@ const filter = /** @type {HTMLInputElement} */ (document.getElementById('creator
 const table = /** @type {HTMLTableElement} */ (document.getElementById('creators-table'));
 const tbody = table.tBodies[0];
 const countLine = document.getElementById('creators-count');
+const shownLine = document.getElementById('creators-shown');
+const moreButton = document.getElementById('creators-more');
 const dataStatus = document.getElementById('data-status');
+const chartBars = document.getElementById('share-bars');
+const chartTable = /** @type {HTMLTableElement} */ (document.getElementById('share-table')).tBodies[0];
+const chartNote = document.getElementById('share-chart-note');
 
 /** @type {import('./messages.js').CreatorSummary[]} */
 let creators = [];
+/** @type {import('./messages.js').CreatorSummary[]} the filtered and sorted creators */
+let shown = [];
+let rowLimit = PAGE_ROWS;
 let sortKey = 'last_seen';
 let sortDir = -1;
 
@@ -51,10 +81,10 @@ for (const th of table.tHead.querySelectorAll('th')) {
 function compare(a, b) {
   const x = a[sortKey];
   const y = b[sortKey];
-  if (x === y) return a.creator.localeCompare(b.creator);
+  if (x === y) return compareText(a.creator, b.creator);
   if (x === null || x === undefined) return 1; // no rate: always last
   if (y === null || y === undefined) return -1;
-  if (typeof x === 'string') return sortDir * x.localeCompare(y);
+  if (typeof x === 'string') return sortDir * compareText(x, y);
   return sortDir * (x - y);
 }
 
@@ -65,44 +95,87 @@ function cell(text, numeric = false) {
   return td;
 }
 
+/** One table row. */
+function creatorRow(c) {
+  const tr = document.createElement('tr');
+  tr.dataset.creator = c.creator;
+  tr.dataset.share = String(c.sponsored_share);
+  tr.dataset.judged = String(c.enough_to_judge);
+  const handle = document.createElement('th');
+  handle.scope = 'row';
+  handle.textContent = `@${c.creator}`;
+  const judge = (text) => (c.enough_to_judge ? text : `${text} (${msg('tooFewShort')})`);
+  tr.append(
+    handle,
+    cell(count(c.seen), true),
+    cell(judge(percent(c.sponsored_share)), true),
+    cell(c.disclosure_rate === null ? msg('notApplicable') : judge(percent(c.disclosure_rate)), true),
+    cell(count(c.corrections), true),
+    cell(when(c.last_seen)),
+  );
+  return tr;
+}
+
+/** Filter and sort every creator, then show the first rows (a new filter or sort starts at the top). */
 function renderTable() {
   const query = filter.value.trim().replace(/^@/, '').toLowerCase();
-  const shown = creators.filter((c) => c.creator.toLowerCase().includes(query)).sort(compare);
-  const rows = shown.map((c) => {
-    const tr = document.createElement('tr');
-    tr.dataset.creator = c.creator;
-    const handle = document.createElement('th');
-    handle.scope = 'row';
-    handle.textContent = `@${c.creator}`;
-    const judge = (text) => (c.enough_to_judge ? text : `${text} (${msg('tooFewShort')})`);
-    tr.append(
-      handle,
-      cell(count(c.seen), true),
-      cell(judge(percent(c.sponsored_share)), true),
-      cell(c.disclosure_rate === null ? msg('notApplicable') : judge(percent(c.disclosure_rate)), true),
-      cell(when(c.last_seen)),
-    );
-    return tr;
-  });
+  shown = (query === '' ? creators.slice() : creators.filter((c) => c.creator.toLowerCase().includes(query))).sort(compare);
+  rowLimit = PAGE_ROWS;
+  const rows = shown.slice(0, rowLimit).map(creatorRow);
   if (rows.length === 0) {
     const tr = document.createElement('tr');
     const td = cell(msg('optionsLedgerEmpty'));
-    td.colSpan = 5;
+    td.colSpan = table.tHead.rows[0].cells.length;
     tr.append(td);
     rows.push(tr);
   }
   tbody.replaceChildren(...rows);
   countLine.textContent = msg('optionsLedgerCount', [count(shown.length), count(creators.length)]);
+  renderShownLine();
   for (const th of table.tHead.querySelectorAll('th')) {
     th.setAttribute('aria-sort', th.dataset.key === sortKey ? (sortDir > 0 ? 'ascending' : 'descending') : 'none');
   }
 }
 
+/** "Showing the first N of M rows" and the "Show more" button, when rows are left out. */
+function renderShownLine() {
+  const partial = shown.length > rowLimit;
+  shownLine.hidden = !partial;
+  moreButton.hidden = !partial;
+  shownLine.textContent = partial ? msg('optionsLedgerShown', [count(rowLimit), count(shown.length)]) : '';
+}
+
+moreButton.addEventListener('click', () => {
+  const next = shown.slice(rowLimit, rowLimit + PAGE_ROWS).map(creatorRow);
+  rowLimit += PAGE_ROWS;
+  tbody.append(...next);
+  renderShownLine();
+  if (moreButton.hidden) filter.focus();
+});
+
 async function loadCreators() {
   ledgerSection.dataset.state = 'loading';
   try {
-    creators = await send({ type: MSG.LEDGER_CREATORS, query: '', limit: 100_000 });
-    renderTable();
+    if (recentRequest) {
+      // Opening the page: show the most recent creators at once (already in the table's default order).
+      const recent = await recentRequest;
+      recentRequest = null;
+      const everyone = recent.length < PAGE_ROWS ? null : send({ type: MSG.LEDGER_CREATORS, query: '', limit: 100_000 });
+      creators = recent;
+      renderTable();
+      performance.mark('ledger-table-first-rows');
+      if (everyone) {
+        countLine.textContent = msg('optionsLedgerLoadingAll');
+        creators = await everyone;
+        renderTable();
+      }
+    } else {
+      creators = await send({ type: MSG.LEDGER_CREATORS, query: '', limit: 100_000 });
+      renderTable();
+    }
+    renderShareChart(chartBars, chartTable, chartNote, shareHistogram(creators));
+    // For tests/tools/options-timing.mjs: the table and the chart are in the DOM.
+    performance.mark('ledger-table-ready');
     ledgerSection.dataset.state = 'ready';
   } catch (error) {
     countLine.textContent = msg('ledgerLoadFailed', errorText(error));

@@ -2,8 +2,9 @@ import { api } from './shim.js';
 import { LEDGER_NOTICE_KEY, MSG, send } from './messages.js';
 import { localize, msg } from './i18n.js';
 import { count, creatorItem, renderNotice } from './ledger-ui.js';
-import { bindEnabledSwitch } from './settings-ui.js';
+import { bindEnabledSwitch, loadChosenLanguage } from './settings-ui.js';
 
+await loadChosenLanguage();
 localize();
 
 document.getElementById('open-options').addEventListener('click', () => {

@@ -4,8 +4,9 @@
  * `<html data-state>` is `loading`, `ready`, `saving` or `error` (the end-to-end tests wait on it).
  */
 import { api } from './shim.js';
-import { HINT_KINDS, MSG, SETTINGS_KEY, normalizeSettings, send } from './messages.js';
-import { msg } from './i18n.js';
+import { HINT_KINDS, LANGUAGES, MSG, RETENTION, SETTINGS_KEY, normalizeSettings, send, validRetention } from './messages.js';
+import { msg, useLanguage } from './i18n.js';
+import { count } from './ledger-ui.js';
 
 const root = document.documentElement;
 
@@ -98,5 +99,119 @@ export async function bindShowOptions(fieldset, status) {
   api.storage.onChanged.addListener((changes) => {
     const change = changes[SETTINGS_KEY];
     if (change && fieldset.dataset.state !== 'saving') render(normalizeSettings(change.newValue).show);
+  });
+}
+
+/**
+ * Load the language the user chose (the `language` setting) before any text is shown. A failure
+ * leaves the browser's language (the page still works) and is logged.
+ */
+export async function loadChosenLanguage() {
+  try {
+    await useLanguage((await send({ type: MSG.GET_SETTINGS })).language);
+  } catch (error) {
+    console.warn('Deinfluencer: the chosen language could not be loaded:', error);
+  }
+}
+
+/** Language names as each language writes itself (never translated: a reader must find their own). */
+const ENDONYMS = Object.freeze({ en: 'English', id: 'Bahasa Indonesia', vi: 'Tiếng Việt' });
+
+/**
+ * The options page's language select: Automatic (the browser's) or one of {@link LANGUAGES}. A choice
+ * is sent to the service worker (`set-language`), then the page reloads in that language and puts the
+ * focus back on the select. `select[data-state]` is `loading`, `ready`, `saving` or `error`.
+ * @param {HTMLSelectElement} select
+ * @param {HTMLElement} status  a live region for failures
+ */
+export async function bindLanguageSelect(select, status) {
+  const options = [['auto', msg('languageAuto')], ...LANGUAGES.map((lang) => [lang, ENDONYMS[lang] ?? lang])];
+  select.replaceChildren(
+    ...options.map(([value, label]) => {
+      const option = document.createElement('option');
+      option.value = value;
+      option.textContent = label;
+      if (value !== 'auto') option.lang = value;
+      return option;
+    }),
+  );
+  select.dataset.state = 'loading';
+  try {
+    select.value = (await send({ type: MSG.GET_SETTINGS })).language;
+  } catch (error) {
+    status.textContent = msg('settingsLoadFailed');
+    select.dataset.state = 'error';
+    throw error;
+  }
+  select.disabled = false;
+  select.dataset.state = 'ready';
+  if (sessionStorage.getItem(FOCUS_AFTER_RELOAD) === select.id) {
+    sessionStorage.removeItem(FOCUS_AFTER_RELOAD);
+    select.focus();
+  }
+
+  select.addEventListener('change', async () => {
+    select.dataset.state = 'saving';
+    status.textContent = '';
+    try {
+      await send({ type: MSG.SET_LANGUAGE, language: select.value });
+      sessionStorage.setItem(FOCUS_AFTER_RELOAD, select.id);
+      location.reload();
+    } catch {
+      status.textContent = msg('settingsSaveFailed');
+      select.dataset.state = 'error';
+    }
+  });
+}
+
+/** sessionStorage key: the id of the element to focus once the page has reloaded in a new language. */
+const FOCUS_AFTER_RELOAD = 'deinfluencer-focus';
+
+/**
+ * The retention setting: a number field and an Apply button. The service worker stores the number and
+ * prunes the ledger at once (`set-retention`); the status says how many posts were removed.
+ * `form[data-state]` is `loading`, `ready`, `saving`, `saved`, `invalid` or `error`.
+ * @param {HTMLFormElement} form   holds `input[name=retention]` and a submit button
+ * @param {HTMLElement} status     a live region
+ * @param {() => void} onPruned    called after posts were removed (to refresh the table)
+ */
+export async function bindRetention(form, status, onPruned) {
+  const input = /** @type {HTMLInputElement} */ (form.elements.namedItem('retention'));
+  input.min = String(RETENTION.min);
+  input.max = String(RETENTION.max);
+  input.step = '1';
+  form.dataset.state = 'loading';
+  try {
+    input.value = String((await send({ type: MSG.GET_SETTINGS })).retention);
+  } catch (error) {
+    status.textContent = msg('settingsLoadFailed');
+    form.dataset.state = 'error';
+    throw error;
+  }
+  for (const element of form.elements) /** @type {HTMLInputElement} */ (element).disabled = false;
+  form.dataset.state = 'ready';
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const wanted = Number(input.value.trim());
+    if (input.value.trim() === '' || !validRetention(wanted)) {
+      input.setAttribute('aria-invalid', 'true');
+      status.textContent = msg('retentionInvalid', [count(RETENTION.min), count(RETENTION.max)]);
+      form.dataset.state = 'invalid';
+      input.focus();
+      return;
+    }
+    input.removeAttribute('aria-invalid');
+    form.dataset.state = 'saving';
+    try {
+      const result = await send({ type: MSG.SET_RETENTION, retention: wanted });
+      input.value = String(result.retention);
+      status.textContent = msg('retentionSaved', [count(result.retention), count(result.pruned)]);
+      form.dataset.state = 'saved';
+      if (result.pruned > 0) onPruned();
+    } catch {
+      status.textContent = msg('settingsSaveFailed');
+      form.dataset.state = 'error';
+    }
   });
 }

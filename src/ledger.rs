@@ -11,6 +11,9 @@ use crate::verdict::VerdictKind;
 /// Below this many posts seen, a ratio says more about chance than about the creator.
 pub const MIN_POSTS_TO_JUDGE: u64 = 5;
 
+/// How many signal kinds a creator's "why" breakdown lists.
+pub const TOP_SIGNALS: usize = 3;
+
 /// Verdict counts for one creator.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreatorStats {
@@ -71,6 +74,15 @@ impl CreatorStats {
     pub fn enough_to_judge(&self) -> bool {
         self.seen >= MIN_POSTS_TO_JUDGE
     }
+}
+
+/// Each signal kind of a post once, in first-seen order (a post with two codes counts once).
+fn distinct(signals: &[String]) -> impl Iterator<Item = &String> {
+    signals
+        .iter()
+        .enumerate()
+        .filter(|(i, s)| !signals[..*i].contains(s))
+        .map(|(_, s)| s)
 }
 
 fn ratio(a: u64, b: u64) -> Option<f64> {
@@ -209,6 +221,18 @@ pub struct CreatorSummary {
     pub enough_to_judge: bool,
     pub corrections: u64,
     pub last_seen: u64,
+    /// The signal kinds most often found in this creator's commercial posts (each counted once per
+    /// post), most frequent first: the "why" of the numbers. Filled by [`CreatorLedger::creator`]
+    /// only (the all-creators table does not need it), so omitted when empty.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub top_signals: Vec<SignalCount>,
+}
+
+/// How many of a creator's commercial posts carried one kind of signal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SignalCount {
+    pub signal: String,
+    pub posts: u64,
 }
 
 /// A summary of a set of posts (e.g. the ones on the current tab).
@@ -252,6 +276,8 @@ pub struct CreatorLedger {
     by_age: BTreeSet<(u64, String)>,
     creators: HashMap<String, CreatorStats>,
     corrections: HashMap<String, u64>,
+    /// Per creator: signal kind → commercial posts carrying it (for the "why" breakdown).
+    signal_counts: HashMap<String, HashMap<String, u64>>,
     /// When each creator was last seen (kept while the creator has posts; not lowered by pruning).
     creator_last_seen: HashMap<String, u64>,
     retention: usize,
@@ -270,6 +296,7 @@ impl CreatorLedger {
             by_age: BTreeSet::new(),
             creators: HashMap::new(),
             corrections: HashMap::new(),
+            signal_counts: HashMap::new(),
             creator_last_seen: HashMap::new(),
             retention: retention.max(1),
         }
@@ -305,6 +332,12 @@ impl CreatorLedger {
         if r.correction.is_some() {
             *self.corrections.entry(r.creator.clone()).or_default() += 1;
         }
+        if r.effective_verdict() != VerdictKind::Organic && !r.signals.is_empty() {
+            let counts = self.signal_counts.entry(r.creator.clone()).or_default();
+            for signal in distinct(&r.signals) {
+                *counts.entry(signal.clone()).or_default() += 1;
+            }
+        }
         let last = self.creator_last_seen.entry(r.creator.clone()).or_default();
         *last = (*last).max(r.last_seen);
     }
@@ -315,6 +348,19 @@ impl CreatorLedger {
             if stats.seen == 0 {
                 self.creators.remove(&r.creator);
                 self.creator_last_seen.remove(&r.creator);
+                self.signal_counts.remove(&r.creator);
+            }
+        }
+        if r.effective_verdict() != VerdictKind::Organic
+            && let Some(counts) = self.signal_counts.get_mut(&r.creator)
+        {
+            for signal in distinct(&r.signals) {
+                if let Some(c) = counts.get_mut(signal) {
+                    *c = c.saturating_sub(1);
+                    if *c == 0 {
+                        counts.remove(signal);
+                    }
+                }
             }
         }
         if r.correction.is_some()
@@ -412,11 +458,31 @@ impl CreatorLedger {
         pruned
     }
 
-    /// One creator's numbers.
+    /// One creator's numbers, with the most frequent signal kinds of its commercial posts.
     pub fn creator(&self, creator: &str) -> Option<CreatorSummary> {
         let stats = self.creators.get(creator)?;
         let last_seen = self.creator_last_seen.get(creator).copied().unwrap_or(0);
-        Some(self.summarise(creator, stats, last_seen))
+        let mut summary = self.summarise(creator, stats, last_seen);
+        summary.top_signals = self.top_signals(creator, TOP_SIGNALS);
+        Some(summary)
+    }
+
+    /// The `limit` signal kinds most often seen in a creator's commercial posts (ties by name).
+    pub fn top_signals(&self, creator: &str, limit: usize) -> Vec<SignalCount> {
+        let mut all: Vec<SignalCount> = self
+            .signal_counts
+            .get(creator)
+            .into_iter()
+            .flatten()
+            .filter(|(_, posts)| **posts > 0)
+            .map(|(signal, posts)| SignalCount {
+                signal: signal.clone(),
+                posts: *posts,
+            })
+            .collect();
+        all.sort_by(|a, b| b.posts.cmp(&a.posts).then_with(|| a.signal.cmp(&b.signal)));
+        all.truncate(limit);
+        all
     }
 
     fn summarise(&self, creator: &str, s: &CreatorStats, last_seen: u64) -> CreatorSummary {
@@ -438,6 +504,7 @@ impl CreatorLedger {
             enough_to_judge: s.enough_to_judge(),
             corrections: self.corrections.get(creator).copied().unwrap_or(0),
             last_seen,
+            top_signals: Vec::new(),
         }
     }
 
@@ -719,6 +786,21 @@ mod tests {
     }
 
     #[test]
+    fn too_new_data_is_refused_with_a_message_the_extension_recognises() {
+        // extension/background.js keeps such a ledger aside (not as damaged) by matching this text.
+        let err = CreatorLedger::from_json(r#"{"schema_version":2,"posts":[],"later":true}"#)
+            .unwrap_err();
+        assert_eq!(
+            err,
+            LedgerError::TooNew {
+                found: 2,
+                supported: SCHEMA_VERSION
+            }
+        );
+        assert!(err.to_string().contains("written by a newer version"));
+    }
+
+    #[test]
     fn round_trips_and_migrates() {
         let mut l = CreatorLedger::new(100);
         seen(&mut l, "1", "a", VerdictKind::Disclosed, 5);
@@ -801,6 +883,53 @@ mod tests {
         fresh.import_json(&export).unwrap();
         assert_eq!(fresh.creators("", 100), l.creators("", 100));
         assert_eq!(fresh.creators_csv(), l.creators_csv());
+    }
+
+    #[test]
+    fn top_signals_count_commercial_posts_once_each() {
+        let mut l = CreatorLedger::default();
+        let sig = |s: &[&str]| s.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        let rec = |l: &mut CreatorLedger, id: &str, v, s: &[&str]| {
+            l.record(id, "a", v, false, sig(s), 1).unwrap();
+        };
+        rec(
+            &mut l,
+            "1",
+            VerdictKind::Undisclosed,
+            &["discount_code", "discount_code", "link_in_bio"],
+        );
+        rec(&mut l, "2", VerdictKind::Undisclosed, &["discount_code"]);
+        rec(
+            &mut l,
+            "3",
+            VerdictKind::Unclear,
+            &["ambiguous_disclosure", "brand_mention"],
+        );
+        rec(&mut l, "4", VerdictKind::Organic, &["other_link"]);
+        let top = l.creator("a").unwrap().top_signals;
+        let pairs: Vec<(&str, u64)> = top.iter().map(|s| (s.signal.as_str(), s.posts)).collect();
+        assert_eq!(
+            pairs,
+            [
+                ("discount_code", 2),
+                ("ambiguous_disclosure", 1),
+                ("brand_mention", 1)
+            ]
+        );
+        assert!(
+            l.creators("", 10)[0].top_signals.is_empty(),
+            "not in the table"
+        );
+        // A correction to "not an ad" takes the post's signals out; pruning and replacing keep counts right.
+        l.correct("2", Some(Correction::NotAnAd)).unwrap();
+        assert_eq!(l.top_signals("a", 1)[0].posts, 1);
+        rec(&mut l, "3", VerdictKind::Organic, &[]);
+        assert_eq!(l.top_signals("a", 10).len(), 2);
+        l.set_retention(1);
+        assert!(
+            l.top_signals("a", 10).is_empty(),
+            "only the organic post 4 is left"
+        );
     }
 
     #[test]

@@ -14,6 +14,8 @@ import { MSG, SETTINGS_KEY, normalizeSettings, send } from '../messages.js';
 import { bootEngine } from './boot.js';
 import { compileRules } from './page.js';
 import { Scanner } from './scan.js';
+import { ProfileBanner } from './banner.js';
+import { useLanguage } from '../i18n.js';
 
 const root = document.documentElement;
 
@@ -26,13 +28,19 @@ function uiLanguage() {
 let scannerStart = null;
 /** @type {Scanner|null} */
 let scanner = null;
+/** @type {ProfileBanner|null} the creator profile banner, on and off with the hints */
+let banner = null;
 
-function startScanner() {
+/** @param {string} language  the `language` setting: `auto` is the browser's */
+function startScanner(language) {
   scannerStart ??= (async () => {
     const engine = await bootEngine();
     root.dataset.deinfluencerEngine = engine.backend;
     const rules = compileRules(await engine.tiktokPageRules());
-    scanner = new Scanner({ engine, rules, lang: uiLanguage() });
+    // The chosen language's texts (i18n.js) before the first hint or banner; the browser's on failure.
+    await useLanguage(language).catch((error) => console.warn('Deinfluencer: could not load the language', language, error));
+    scanner = new Scanner({ engine, rules, lang: language === 'auto' ? uiLanguage() : language });
+    banner = new ProfileBanner({ rules });
     return scanner;
   })().catch((error) => {
     scannerStart = null;
@@ -54,13 +62,15 @@ export async function main(jsonChannel) {
     if (!settings.enabled) {
       // Synchronous: the hints are gone before the next frame.
       scanner?.stop();
+      banner?.stop();
       jsonChannel.listen(null);
       return;
     }
-    const started = await startScanner();
+    const started = await startScanner(settings.language);
     if (!settings.enabled) return; // turned off again while the engine started
     started.setShow(settings.show);
     started.start();
+    banner?.start();
     jsonChannel.listen((message) => started.addJson(message.text));
   };
 

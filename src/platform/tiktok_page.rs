@@ -187,6 +187,15 @@ mod tests {
                 "missing page type {name}"
             );
         }
+        // The profile banner's anchor is data too (content/banner.js has no selector of its own).
+        let profile = types.iter().find(|t| t["name"] == "profile").unwrap();
+        assert!(
+            profile["banner"]
+                .as_array()
+                .is_some_and(|b| !b.is_empty()
+                    && b.iter().all(|s| s.as_str().is_some_and(|s| !s.is_empty()))),
+            "the profile page type names where its banner goes"
+        );
     }
 
     #[test]

@@ -192,6 +192,22 @@ export const GENERATED_VERDICTS = {
   'kode.promo': 'undisclosed',
 };
 
+/**
+ * A second profile, `/@ledger.lab`: 3 posts in its page blob and 4 more from /api/post/item_list/
+ * (asked with its secUid), captions from GENERATED (so the verdicts are known): 7 posts, enough to judge.
+ */
+const LAB_HANDLE = 'ledger.lab';
+const LAB_SEC_UID = 'MS4wLjABAAAA_fake_secuid_ledger.lab';
+const LAB_CAPTIONS = [0, 1, 2, 4, 8, 3, 7];
+const LAB_ITEMS = LAB_CAPTIONS.map((g, index) =>
+  makeItem({ id: String(7410000000000000000n + BigInt(index)), handle: LAB_HANDLE, nickname: 'Ledger Lab', desc: GENERATED[g][1] }),
+);
+export const LAB_PROFILE = {
+  handle: LAB_HANDLE,
+  /** id → verdict of every post on the profile. */
+  expected: Object.fromEntries(LAB_ITEMS.map((item, index) => [item.id, GENERATED_VERDICTS[GENERATED[LAB_CAPTIONS[index]][0]]])),
+};
+
 // ---- pages ----
 
 /** TikTok escapes `/`, `<`, `>` in its blob (tiktok-page.md §5); still valid JSON. */
@@ -276,6 +292,11 @@ export function documentFor(url) {
     const scope = fixtureJson('synthetic_universal_user_detail.json').__DEFAULT_SCOPE__;
     if (profile[1] === scope['webapp.user-detail'].userInfo.user.uniqueId) {
       blob = blobScript(escapeBlob({ __DEFAULT_SCOPE__: scope }));
+    } else if (profile[1] === LAB_HANDLE) {
+      const user = { uniqueId: LAB_HANDLE, nickname: 'Ledger Lab', secUid: LAB_SEC_UID };
+      const userInfo = { user, stats: { videoCount: LAB_ITEMS.length }, itemList: LAB_ITEMS.slice(0, 3) };
+      const labScope = { 'webapp.app-context': appContext(), 'webapp.user-detail': { userInfo, statusCode: 0 } };
+      blob = blobScript(escapeBlob({ __DEFAULT_SCOPE__: labScope }));
     }
   } else if (path === '/' || path === '/foryou' || path === '/en') {
     // The For You blob has no items (tiktok-page.md §5); the server renders one card the app keeps.
@@ -323,6 +344,9 @@ export function resourceFor(url) {
     return json({ itemList, hasMore: true, extra: { now: 1737272774000 }, log_pb: { impr_id: 'x' }, statusCode: 0 });
   }
   if (path === '/api/post/item_list/') {
+    if (url.searchParams.get('secUid') === LAB_SEC_UID) {
+      return json({ itemList: LAB_ITEMS.slice(3), cursor: '0', hasMore: false, statusCode: 0 });
+    }
     return json({ itemList: [OWN.profileRestock, OWN.profileCollab], cursor: '0', hasMore: false, statusCode: 0 });
   }
   if (path === '/api/search/general/full/') {

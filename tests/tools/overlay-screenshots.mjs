@@ -1,14 +1,14 @@
 #!/usr/bin/env node
 // Screenshots of the overlay on the fake TikTok For You feed (tests/e2e/site.js), for the README:
 // docs/feed-light.png (TikTok's light theme, a desktop window, one hint's "Why?" open) and
-// docs/feed-dark.png (TikTok's dark theme, a phone-sized window); and docs/options.png (the options page
-// with the per-verdict checkboxes). Run by hand after ./build.sh:
+// docs/feed-dark.png (TikTok's dark theme, a phone-sized window). docs/options.png, docs/popup.png and
+// docs/banner.png come from tests/tools/ledger-screenshots.mjs. Run by hand after ./build.sh:
 //
 //   node tests/tools/overlay-screenshots.mjs
 //
 // (Captions hold emoji: install Debian's fonts-noto-color-emoji first, or they show as boxes.)
 import { join } from 'node:path';
-import { ROOT, launch, openOptions } from '../e2e/helpers.js';
+import { ROOT, launch } from '../e2e/helpers.js';
 import { EXPECTED, OWN } from '../e2e/site.js';
 import { openTikTok, serveSite, waitForVerdicts } from '../e2e/tiktok.js';
 
@@ -36,13 +36,6 @@ try {
     console.log(`saved ${path}`);
     await page.close();
   }
-  const options = await openOptions(extension.context, extension.extensionId);
-  await options.setViewportSize({ width: 800, height: 400 });
-  await options.waitForSelector('#show[data-state="ready"]');
-  await options.locator('#engine-version[data-state="ready"]').waitFor();
-  const path = join(ROOT, 'docs', 'options.png');
-  await options.screenshot({ path, fullPage: true });
-  console.log(`saved ${path}`);
 } finally {
   await extension.close();
 }
