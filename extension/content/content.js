@@ -4,7 +4,7 @@
 //
 // 1. announce a fresh random channel tag to the MAIN-world hook (content/hook.js) on
 //    <html data-deinfluencer-channel>; the hook reads it and removes it before the page's scripts run;
-// 2. listen for the hook's messages (only from this window, only with that tag) and keep them until
+// 2. listen for the hook's events (named after that tag: the page does not know it) and keep them until
 //    main.js takes over. Their content is untrusted: it only ever feeds the engine, as text. While hints
 //    are off the latest few are kept in memory (bounded, never sent anywhere), so that turning hints on
 //    judges the cards already on the page from their JSON, as if hints had been on all along.
@@ -29,13 +29,13 @@
   /** @type {((message: {url: string, text: string}) => void)|null} */
   let consumer = null;
 
-  window.addEventListener('message', (event) => {
-    if (event.source !== window) return;
-    const data = event.data;
-    if (!data || typeof data !== 'object' || data.deinfluencer !== 'tiktok-json' || data.channel !== channel) return;
-    const { url, text } = data;
-    if (typeof url !== 'string' || typeof text !== 'string') return;
-    const message = { url, text };
+  // The hook dispatches `deinfluencer-json-<tag>` synchronously (see hook.js), detail "<url>\n<text>".
+  window.addEventListener(`deinfluencer-json-${channel}`, (event) => {
+    const detail = /** @type {CustomEvent} */ (event).detail;
+    if (typeof detail !== 'string') return;
+    const cut = detail.indexOf('\n');
+    if (cut < 0) return;
+    const message = { url: detail.slice(0, cut), text: detail.slice(cut + 1) };
     if (consumer) consumer(message);
     else enqueue(message);
   });

@@ -8,9 +8,12 @@
 // never change a request or a response, never patch anything else.
 //
 // The channel: the isolated script puts a random tag on <html data-deinfluencer-channel> at
-// document_start; this script reads it once and removes it before the page's own scripts run. Every
-// message carries the tag, and the isolated side accepts only messages from this window with that tag
-// (and still treats their content as untrusted: the page can read or forge window messages).
+// document_start; this script reads it once and removes it before the page's own scripts run. Each
+// capture is a CustomEvent named after the tag (`deinfluencer-json-<tag>`) dispatched on window, with
+// the detail "<url>\n<text>". Dispatching is synchronous: the isolated script has the text before the
+// page's own code renders the cards from the same response, so a card is judged once, from its JSON
+// (window.postMessage would deliver it a task later, after the cards). The page cannot listen for an
+// event name it does not know; the isolated side still treats the text as untrusted.
 (() => {
   'use strict';
   const CHANNEL_ATTRIBUTE = 'data-deinfluencer-channel';
@@ -18,8 +21,10 @@
   const WANTED_PATH = /^\/api\/(?:[\w-]+\/)*item_list\/?$|^\/api\/item\/detail\/?$|^\/api\/search\//;
 
   const win = window;
-  const postMessage = win.postMessage.bind(win);
+  const CustomEventOf = win.CustomEvent;
+  const dispatchEvent = EventTarget.prototype.dispatchEvent;
   const addEventListener = EventTarget.prototype.addEventListener;
+  const removeEventListener = EventTarget.prototype.removeEventListener;
   const responseClone = Response.prototype.clone;
   const responseText = Response.prototype.text;
   const getAttribute = Element.prototype.getAttribute;
@@ -48,7 +53,7 @@
 
   function deliver(url, text) {
     try {
-      postMessage({ deinfluencer: 'tiktok-json', channel, url, text }, '/');
+      dispatchEvent.call(win, new CustomEventOf(`deinfluencer-json-${channel}`, { detail: `${url}\n${text}` }));
     } catch {
       // never disturb the page
     }
@@ -124,9 +129,8 @@
 
   // ---- XMLHttpRequest ----
   const proto = win.XMLHttpRequest && win.XMLHttpRequest.prototype;
-  if (proto && typeof proto.open === 'function' && typeof proto.send === 'function') {
+  if (proto && typeof proto.open === 'function') {
     const realOpen = proto.open;
-    const realSend = proto.send;
     /** @type {WeakMap<XMLHttpRequest, string>} */
     const urls = new WeakMap();
 
@@ -140,23 +144,21 @@
       }
     }
 
+    // The load listener is added in open(), usually before the page adds its own, so the text reaches
+    // the isolated script before the page renders the cards from it.
     proto.open = function open(method, url) {
       try {
         const wantedUrl = wanted(url);
-        if (wantedUrl) urls.set(this, wantedUrl);
-        else urls.delete(this);
+        if (wantedUrl) {
+          urls.set(this, wantedUrl);
+          addEventListener.call(this, 'load', onLoad);
+        } else if (urls.delete(this)) {
+          removeEventListener.call(this, 'load', onLoad);
+        }
       } catch {
         // never disturb the page
       }
       return realOpen.apply(this, arguments);
-    };
-    proto.send = function send() {
-      try {
-        if (urls.has(this)) addEventListener.call(this, 'load', onLoad);
-      } catch {
-        // never disturb the page
-      }
-      return realSend.apply(this, arguments);
     };
   }
 })();

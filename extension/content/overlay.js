@@ -5,24 +5,32 @@
  * `position: relative` on the anchor when its computed position is `static` (marked with
  * `data-deinfluencer-positioned` and undone when hints are turned off).
  *
- * Text comes from _locales (chrome.i18n) and from the engine's evidence, and is set with textContent
+ * Cheap to draw, because a feed shows hundreds: the pill is cloned from a prepared template per kind
+ * (icon drawn with CSS, no SVG), every hint adopts one shared constructed stylesheet, one shared
+ * listener function handles every hint's events, and the "Why?" panel is built only when first opened.
+ *
+ * The panel explains the verdict (the engine's evidence), shows the creator's numbers from the ledger
+ * and has two correction buttons, "Not an ad" / "This is an ad" (aria-pressed; pressing the pressed one
+ * again undoes it), which send `ledger-correct` through the scanner. A corrected hint says so in its
+ * pill; the engine's verdict and evidence stay in the panel.
+ *
+ * Text comes from _locales (i18n.js) and from the engine's evidence, and is set with textContent
  * only: a caption that carries markup stays text.
  */
-import { api } from '../shim.js';
+import { msg } from '../i18n.js';
 
 export const HOST_TAG = 'deinfluencer-hint';
 export const POSITIONED_ATTRIBUTE = 'data-deinfluencer-positioned';
 /** How many evidence lines the "Why?" panel lists at most. */
 const MAX_EVIDENCE = 8;
 const MAX_QUOTE_CHARS = 160;
+/** The user's corrections, as `ledger-correct` names them. */
+export const CORRECTIONS = Object.freeze(['not_an_ad', 'is_an_ad']);
 
 /** Elements this module created: the scanner ignores their mutations. */
 const ours = new WeakSet();
 /** @param {Node} node */
 export const isOurs = (node) => ours.has(node);
-
-/** @param {string} key @param {string|string[]} [substitutions] */
-const msg = (key, substitutions) => api.i18n.getMessage(key, substitutions) || key;
 
 /**
  * Which hint a verdict gets. A shop selling its own products is informational (not "sponsored"), unless
@@ -43,11 +51,57 @@ const TEXT_KEYS = {
   organic: 'hintOrganic',
 };
 
+/**
+ * What the hint asks of the rest of the content script (set by the scanner with {@link setHintActions}).
+ * @typedef {object} HintActions
+ * @property {(id: string) => (string|null)} correctionOf  the user's correction of a post known on this page
+ * @property {(verdict: import('../messages.js').Verdict, correction: string|null) => Promise<void>} correct
+ *   record (or, with null, undo) the user's correction; rejects with a readable error
+ * @property {(verdict: import('../messages.js').Verdict) => Promise<{post: any, creator: import('../messages.js').CreatorSummary|null}>} ledgerInfo
+ *   the post's ledger record (its stored correction) and its creator's numbers
+ */
+
+/** @type {HintActions|null} */
+let actions = null;
+/** @param {HintActions|null} value */
+export function setHintActions(value) {
+  actions = value;
+}
+
 // ---- styles (one constructed sheet shared by every hint; a <style> element where that fails) ----
 
 const CSS = `
+/* No "all: initial" / "all: unset": each expands to every CSS property, on every hint. The page reaches
+   into a shadow tree only through inherited properties: those are reset here (the host's own box is
+   pinned by inline !important styles), the rest are set where they matter. */
 :host {
-  all: initial;
+  font-feature-settings: normal;
+  font-variation-settings: normal;
+  font-kerning: auto;
+  letter-spacing: normal;
+  word-spacing: normal;
+  text-transform: none;
+  text-align: start;
+  text-indent: 0;
+  text-shadow: none;
+  text-decoration: none;
+  white-space: normal;
+  word-break: normal;
+  overflow-wrap: normal;
+  hyphens: manual;
+  line-break: auto;
+  tab-size: 8;
+  text-rendering: auto;
+  -webkit-text-fill-color: currentcolor;
+  -webkit-text-stroke-width: 0;
+  writing-mode: horizontal-tb;
+  visibility: visible;
+  cursor: auto;
+  user-select: none;
+  list-style: disc outside;
+  quotes: auto;
+  caret-color: auto;
+  color: var(--fg);
   position: absolute;
   top: 8px;
   left: 8px;
@@ -81,9 +135,16 @@ const CSS = `
 :host([data-theme="dark"][data-kind="unclear"]) { --accent: #ffcf8a; }
 :host([data-theme="dark"][data-kind="self_promo"]) { --accent: #a8c7fa; }
 :host([data-theme="dark"][data-kind="disclosed"]), :host([data-theme="dark"][data-kind="organic"]) { --accent: #c4c6cf; }
+/* the user's correction decides the look (the engine's verdict stays in the panel) */
+:host([data-corrected="not_an_ad"]) { --accent: #4a4c55; }
+:host([data-corrected="is_an_ad"]) { --accent: #b3261e; }
+:host([data-theme="dark"][data-corrected="not_an_ad"]) { --accent: #c4c6cf; }
+:host([data-theme="dark"][data-corrected="is_an_ad"]) { --accent: #ffb4a8; }
 * { box-sizing: border-box; }
 .pill {
-  all: unset;
+  appearance: none;
+  margin: 0;
+  outline: none;
   box-sizing: border-box;
   display: inline-flex;
   align-items: center;
@@ -104,7 +165,35 @@ const CSS = `
   font-weight: 500;
 }
 .pill:focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
-.icon { flex: none; width: 18px; height: 18px; color: var(--accent); }
+.icon {
+  flex: none;
+  box-sizing: border-box;
+  width: 18px;
+  height: 18px;
+  border: 2px solid var(--accent);
+  border-radius: 50%;
+  color: var(--accent);
+  font: 800 11px/14px system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", Arial, sans-serif;
+  text-align: center;
+}
+/* the shop account's icon: a bag (body + handle) */
+.icon.bag {
+  position: relative;
+  height: 14px;
+  margin-top: 4px;
+  border-radius: 2px 2px 5px 5px;
+}
+.icon.bag::before {
+  content: "";
+  position: absolute;
+  left: 3px;
+  top: -7px;
+  width: 4px;
+  height: 5px;
+  border: 2px solid var(--accent);
+  border-bottom: 0;
+  border-radius: 5px 5px 0 0;
+}
 .text { overflow-wrap: anywhere; }
 .why {
   flex: none;
@@ -134,6 +223,30 @@ const CSS = `
 .panel li { margin: 0 0 6px; overflow-wrap: anywhere; }
 .quote { display: block; color: var(--muted); font-style: italic; }
 .note { color: var(--muted); font-size: 12px; margin-top: 8px !important; }
+.status { font-weight: 600; }
+.creator { margin-top: 8px !important; padding-top: 8px; border-top: 1px solid var(--line); }
+.creator:empty { display: none; }
+.correct { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 8px; }
+.correct button {
+  appearance: none;
+  margin: 0;
+  outline: none;
+  box-sizing: border-box;
+  min-height: 28px;
+  padding: 3px 10px;
+  border: 1px solid var(--line);
+  border-radius: 14px;
+  background: var(--bg);
+  color: var(--fg);
+  font: inherit;
+  font-weight: 600;
+  cursor: pointer;
+}
+.correct button[aria-pressed="true"] { background: var(--fg); color: var(--bg); border-color: var(--fg); }
+.correct button:focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
+.correct button[aria-disabled="true"] { cursor: progress; }
+.error { color: var(--accent); font-weight: 600; }
+:host([data-corrected="not_an_ad"]) .pill { border-width: 1px; font-weight: 500; }
 @media (max-width: 480px) {
   :host { font-size: 12px; }
   .panel { max-width: 100%; }
@@ -142,6 +255,8 @@ const CSS = `
 
 /** @type {CSSStyleSheet|null|undefined} */
 let sharedSheet;
+/** Whether adopting the sheet was seen to work (checked once, not per hint). */
+let adoptionWorks = false;
 
 /** @param {ShadowRoot} shadow */
 function adoptStyles(shadow) {
@@ -156,9 +271,15 @@ function adoptStyles(shadow) {
   if (sharedSheet) {
     try {
       shadow.adoptedStyleSheets = [sharedSheet];
-      if (shadow.adoptedStyleSheets.length === 1) return;
+      if (adoptionWorks) return;
+      if (shadow.adoptedStyleSheets.length === 1) {
+        adoptionWorks = true;
+        return;
+      }
+      sharedSheet = null; // adopted but not kept
     } catch {
       // Firefox content scripts may refuse a sheet from the sandbox: fall back below
+      sharedSheet = null;
     }
   }
   const style = document.createElement('style');
@@ -166,55 +287,78 @@ function adoptStyles(shadow) {
   shadow.append(style);
 }
 
-// ---- icons (drawn with DOM calls, no markup strings) ----
+// ---- the pill: one template per kind, cloned ----
 
-const SVG = 'http://www.w3.org/2000/svg';
-const ICONS = {
-  // warning triangle with "!"
-  undisclosed: ['M12 2.5 1.5 21h21L12 2.5Zm0 4.2L19 19H5l7-12.3Z', 'M11 10h2v5h-2zM11 16.5h2v2h-2z'],
-  // circle with "?"
-  unclear: [
-    'M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20Zm0 2a8 8 0 1 1 0 16 8 8 0 0 1 0-16Z',
-    'M12 6.5c-2 0-3.5 1.3-3.5 3.2h2c0-.8.6-1.3 1.5-1.3s1.5.5 1.5 1.2c0 1.4-2.5 1.5-2.5 4h2c0-1.7 2.5-2 2.5-4.1 0-1.8-1.5-3-3.5-3ZM11 15.5h2v2h-2z',
-  ],
-  // shopping bag
-  self_promo: ['M7 7V6a5 5 0 0 1 10 0v1h3l1 15H3L4 7h3Zm2 0h6V6a3 3 0 0 0-6 0v1ZM6 9l-.8 11h13.6L18 9H6Z'],
-  // check in a circle
-  disclosed: [
-    'M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20Zm0 2a8 8 0 1 1 0 16 8 8 0 0 1 0-16Z',
-    'm10.5 14.6-3-3-1.4 1.4 4.4 4.4 7.4-7.4-1.4-1.4-6 6Z',
-  ],
-  // "i" in a circle
-  organic: [
-    'M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20Zm0 2a8 8 0 1 1 0 16 8 8 0 0 1 0-16Z',
-    'M11 10.5h2v7h-2zM11 6.5h2v2h-2z',
-  ],
-};
+/** The icon of each kind: a glyph in a circle, or the shop's bag (drawn by CSS; aria-hidden). */
+const GLYPHS = { undisclosed: '!', unclear: '?', self_promo: '', disclosed: '✓', organic: 'i' };
 
-/** @param {import('../messages.js').HintKind} kind */
-function icon(kind) {
-  const svg = document.createElementNS(SVG, 'svg');
-  svg.setAttribute('viewBox', '0 0 24 24');
-  svg.setAttribute('class', 'icon');
-  svg.setAttribute('aria-hidden', 'true');
-  svg.setAttribute('focusable', 'false');
-  for (const d of ICONS[kind] ?? ICONS.organic) {
-    const path = document.createElementNS(SVG, 'path');
-    path.setAttribute('d', d);
-    path.setAttribute('fill', 'currentColor');
-    path.setAttribute('fill-rule', 'evenodd');
-    svg.append(path);
+/** @type {Map<string, HTMLButtonElement>} kind + its text → a pill to clone */
+const pillTemplates = new Map();
+
+/** A new pill button for `kind` (icon, text, "Why?"), cloned from a template built on first use. */
+function newPill(kind) {
+  const label = msg(TEXT_KEYS[kind] ?? TEXT_KEYS.organic);
+  const templateKey = `${kind}|${label}`;
+  let template = pillTemplates.get(templateKey);
+  if (!template) {
+    template = document.createElement('button');
+    template.type = 'button';
+    template.className = 'pill';
+    template.setAttribute('aria-expanded', 'false');
+    const icon = document.createElement('span');
+    icon.className = kind === 'self_promo' ? 'icon bag' : 'icon';
+    icon.setAttribute('aria-hidden', 'true');
+    icon.textContent = GLYPHS[kind] ?? GLYPHS.organic;
+    const text = document.createElement('span');
+    text.className = 'text';
+    text.textContent = label;
+    const why = document.createElement('span');
+    why.className = 'why';
+    why.textContent = msg('hintWhy');
+    template.append(icon, text, why);
+    pillTemplates.set(templateKey, template);
   }
-  return svg;
+  return /** @type {HTMLButtonElement} */ (template.cloneNode(true));
 }
 
 // ---- the host ----
 
 /** Stop TikTok's handlers from treating a click on the hint as a click on the video. */
-const CONTAINED_EVENTS = ['click', 'dblclick', 'pointerdown', 'pointerup', 'mousedown', 'mouseup', 'touchstart', 'touchend', 'keydown', 'keyup', 'wheel'];
+const CONTAINED_EVENTS = ['click', 'dblclick', 'pointerdown', 'pointerup', 'mousedown', 'mouseup', 'keydown', 'keyup'];
+/** Stopped too, with passive listeners: a non-passive one would make every scroll over a hint wait for the main thread. */
+const PASSIVE_EVENTS = ['touchstart', 'touchend', 'wheel'];
 
-/** @type {WeakMap<Element, {shadow: ShadowRoot, id: string, kind: string, key: string}>} */
-const hosts = new WeakMap();
+/** Inline, !important: the page's CSS must not hide, move or resize the host. */
+const PIN_STYLE = [
+  'position: absolute',
+  'top: 8px',
+  'left: 8px',
+  'z-index: 20',
+  'display: block',
+  'margin: 0',
+  'max-width: calc(100% - 16px)',
+  'pointer-events: auto',
+]
+  .map((declaration) => `${declaration} !important`)
+  .join('; ');
+
+/**
+ * One hint's state.
+ * @typedef {object} Hint
+ * @property {Element} host
+ * @property {ShadowRoot} shadow
+ * @property {HTMLButtonElement|null} pill
+ * @property {HTMLElement|null} panel  built on first opening
+ * @property {import('../messages.js').Verdict|null} verdict
+ * @property {import('../messages.js').HintKind|null} kind
+ * @property {string|null} correction  the user's, as far as this page knows
+ * @property {string} key  what the content was drawn for
+ * @property {boolean} busy  a correction is on its way to the ledger
+ * @property {number} changes  corrections made so far: a ledger answer asked for before the last one is stale
+ */
+
+/** @type {WeakMap<Element, Hint>} */
+const hints = new WeakMap();
 let serial = 0;
 
 /** A host element; `<deinfluencer-hint>` unless the page took the name, then a plain element. */
@@ -232,27 +376,59 @@ function createHost() {
   throw new Error('cannot create the hint host');
 }
 
-/** Inline, !important: the page's CSS must not hide, move or resize the host. */
-function pinHost(host) {
-  const set = (property, value) => host.style.setProperty(property, value, 'important');
-  set('position', 'absolute');
-  set('top', '8px');
-  set('left', '8px');
-  set('z-index', '20');
-  set('display', 'block');
-  set('margin', '0');
-  set('max-width', 'calc(100% - 16px)');
-  set('pointer-events', 'auto');
+/**
+ * Every hint's events go through this one function: nothing reaches TikTok's handlers; a click on
+ * the pill opens or closes "Why?", on a correction button corrects; Escape closes the panel.
+ * @param {Event} event
+ */
+function onHintEvent(event) {
+  event.stopPropagation();
+  const hint = hints.get(/** @type {Element} */ (event.currentTarget));
+  if (!hint) return;
+  if (event.type === 'click') {
+    const target = event.composedPath()[0];
+    if (!(target instanceof Element)) return;
+    if (target.closest('.pill')) {
+      toggle(hint, hint.pill?.getAttribute('aria-expanded') !== 'true');
+    } else {
+      const button = target.closest('button[data-correction]');
+      if (button) pressCorrection(hint, /** @type {HTMLElement} */ (button).dataset.correction ?? '');
+    }
+  } else if (event.type === 'keydown' && /** @type {KeyboardEvent} */ (event).key === 'Escape') {
+    if (hint.pill?.getAttribute('aria-expanded') === 'true') {
+      toggle(hint, false);
+      hint.pill.focus();
+    }
+  }
+}
+
+/**
+ * Computed `position: static` by the anchor's tag, classes and inline style: TikTok's media wrappers of
+ * one page share their classes, so only the first of each kind costs a style read. Cleared with
+ * {@link forgetPositions} on every route change.
+ * @type {Map<string, boolean>}
+ */
+const staticByLook = new Map();
+
+export function forgetPositions() {
+  staticByLook.clear();
 }
 
 /**
  * Whether `anchor` must become the containing block of the absolutely positioned host: only a `static`
  * anchor is changed (to `relative`, which moves nothing by itself), and marked so it can be undone.
- * A read: the scanner asks for every card of a frame before it writes anything (one style pass).
+ * A read: the scanner asks for every card of a batch before it writes anything (one style pass).
  * @param {Element} anchor
  */
 export function needsPositioning(anchor) {
-  return anchor instanceof HTMLElement && !anchor.hasAttribute(POSITIONED_ATTRIBUTE) && getComputedStyle(anchor).position === 'static';
+  if (!(anchor instanceof HTMLElement) || anchor.hasAttribute(POSITIONED_ATTRIBUTE)) return false;
+  const look = `${anchor.localName}.${anchor.className}|${anchor.getAttribute('style') ?? ''}`;
+  let isStatic = staticByLook.get(look);
+  if (isStatic === undefined) {
+    isStatic = getComputedStyle(anchor).position === 'static';
+    staticByLook.set(look, isStatic);
+  }
+  return isStatic;
 }
 
 /**
@@ -262,7 +438,7 @@ export function needsPositioning(anchor) {
  * @param {import('../messages.js').Verdict} verdict
  * @param {import('../messages.js').HintKind} kind
  * @param {'light'|'dark'} theme
- * @param {boolean} position  from {@link needsPositioning}, read before any write of this frame
+ * @param {boolean} position  from {@link needsPositioning}, read before any write of this batch
  */
 export function renderHint(anchor, existing, verdict, kind, theme, position) {
   let host = existing && existing.isConnected && existing.parentNode === anchor ? existing : null;
@@ -271,19 +447,26 @@ export function renderHint(anchor, existing, verdict, kind, theme, position) {
     const created = createHost();
     host = created.host;
     ours.add(host);
-    pinHost(host);
+    host.setAttribute('style', PIN_STYLE);
     adoptStyles(created.shadow);
-    for (const type of CONTAINED_EVENTS) host.addEventListener(type, (event) => event.stopPropagation());
-    hosts.set(host, { shadow: created.shadow, id: '', kind: '', key: '' });
+    for (const type of CONTAINED_EVENTS) host.addEventListener(type, onHintEvent);
+    for (const type of PASSIVE_EVENTS) host.addEventListener(type, onHintEvent, { passive: true });
+    hints.set(host, { host, shadow: created.shadow, pill: null, panel: null, verdict: null, kind: null, correction: null, key: '', busy: false, changes: 0 });
   }
-  const state = /** @type {{shadow: ShadowRoot, id: string, kind: string, key: string}} */ (hosts.get(host));
-  host.setAttribute('data-id', verdict.id);
-  host.setAttribute('data-kind', kind);
-  host.setAttribute('data-theme', theme);
+  const hint = /** @type {Hint} */ (hints.get(host));
+  if (host.getAttribute('data-id') !== verdict.id) host.setAttribute('data-id', verdict.id);
+  if (host.getAttribute('data-kind') !== kind) host.setAttribute('data-kind', kind);
+  if (host.getAttribute('data-theme') !== theme) host.setAttribute('data-theme', theme);
+  const correction = actions?.correctionOf(verdict.id) ?? null;
   const key = `${verdict.id}|${kind}|${verdict.verdict}|${verdict.evidence.length}|${verdict.score}`;
-  if (state.key !== key) {
-    state.key = key;
-    fillHint(state.shadow, verdict, kind);
+  if (hint.key !== key) {
+    hint.key = key;
+    hint.verdict = verdict;
+    hint.kind = kind;
+    hint.correction = correction;
+    fillHint(hint);
+  } else if (hint.correction !== correction) {
+    showCorrection(hint, correction);
   }
   if (!host.isConnected) {
     if (position) {
@@ -300,100 +483,209 @@ export function setHintTheme(host, theme) {
   if (host.getAttribute('data-theme') !== theme) host.setAttribute('data-theme', theme);
 }
 
-/**
- * @param {ShadowRoot} shadow
- * @param {import('../messages.js').Verdict} verdict
- * @param {import('../messages.js').HintKind} kind
- */
-function fillHint(shadow, verdict, kind) {
-  for (const child of [...shadow.childNodes]) {
+/** (Re)draw the closed hint: a new pill; the panel waits for the first opening. */
+function fillHint(hint) {
+  for (const child of [...hint.shadow.childNodes]) {
     if (child.nodeName !== 'STYLE') child.remove();
   }
-  const panelId = `deinfluencer-why-${++serial}`;
+  hint.panel = null;
+  hint.busy = false;
+  hint.pill = newPill(/** @type {import('../messages.js').HintKind} */ (hint.kind));
+  hint.shadow.append(hint.pill);
+  // The template shows the engine's hint: only a correction (or a reused host's old one) needs more.
+  if (hint.correction || hint.host.hasAttribute('data-corrected')) showCorrection(hint, hint.correction);
+}
 
-  const pill = document.createElement('button');
-  pill.type = 'button';
-  pill.className = 'pill';
-  pill.setAttribute('aria-expanded', 'false');
-  pill.setAttribute('aria-controls', panelId);
-  const text = document.createElement('span');
-  text.className = 'text';
-  text.textContent = msg(TEXT_KEYS[kind]);
-  const why = document.createElement('span');
-  why.className = 'why';
-  why.textContent = msg('hintWhy');
-  pill.append(icon(kind), text, why);
-
-  const panel = document.createElement('div');
-  panel.className = 'panel';
-  panel.id = panelId;
-  panel.hidden = true;
-  panel.setAttribute('role', 'region');
-  panel.setAttribute('aria-label', msg('hintWhyLabel'));
-
-  // The evidence list is built on first opening: most hints are never opened.
-  let filled = false;
-  const toggle = (open) => {
-    if (open && !filled) {
-      fillPanel(panel, verdict, kind);
-      filled = true;
+/** @param {Hint} hint @param {boolean} open */
+function toggle(hint, open) {
+  const pill = /** @type {HTMLButtonElement} */ (hint.pill);
+  if (open && !hint.panel) {
+    hint.panel = buildPanel(hint);
+    pill.setAttribute('aria-controls', hint.panel.id);
+    hint.shadow.append(hint.panel);
+  }
+  pill.setAttribute('aria-expanded', String(open));
+  if (!hint.panel) return;
+  hint.panel.hidden = !open;
+  if (open) {
+    // Stay inside the video (TikTok clips it): the panel scrolls when the room is short.
+    const anchor = hint.host.parentElement;
+    if (anchor) {
+      const room = anchor.getBoundingClientRect().bottom - hint.panel.getBoundingClientRect().top - 8;
+      hint.panel.style.maxHeight = `min(60vh, 360px, ${Math.max(64, Math.floor(room))}px)`;
     }
-    pill.setAttribute('aria-expanded', String(open));
-    panel.hidden = !open;
-    if (open) {
-      // Stay inside the video (TikTok clips it): the list scrolls when the room is short.
-      const anchor = /** @type {Element|null} */ (shadow.host.parentElement);
-      if (anchor) {
-        const room = anchor.getBoundingClientRect().bottom - panel.getBoundingClientRect().top - 8;
-        panel.style.maxHeight = `min(60vh, 360px, ${Math.max(64, Math.floor(room))}px)`;
-      }
-    }
-  };
-  pill.addEventListener('click', () => toggle(pill.getAttribute('aria-expanded') !== 'true'));
-  pill.addEventListener('keydown', (event) => {
-    if (event.key === 'Escape') toggle(false);
-  });
-  shadow.append(pill, panel);
+    refreshFromLedger(hint);
+  }
+}
+
+/** @param {string} tag @param {string} [className] @param {string} [text] */
+function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
 }
 
 /**
- * @param {HTMLElement} panel
- * @param {import('../messages.js').Verdict} verdict
- * @param {import('../messages.js').HintKind} kind
+ * The "Why?" panel: the correction status, the engine's summary and evidence, the disclaimer, the
+ * creator's numbers (filled from the ledger) and the two correction buttons.
+ * @param {Hint} hint
  */
-function fillPanel(panel, verdict, kind) {
-  const summary = document.createElement('p');
-  summary.textContent = msg(`hintSummary_${kind}`);
-  panel.append(summary);
+function buildPanel(hint) {
+  const verdict = /** @type {import('../messages.js').Verdict} */ (hint.verdict);
+  const kind = /** @type {import('../messages.js').HintKind} */ (hint.kind);
+  const panel = element('div', 'panel');
+  panel.id = `deinfluencer-why-${++serial}`;
+  panel.setAttribute('role', 'region');
+  panel.setAttribute('aria-label', msg('hintWhyLabel'));
+
+  const status = element('p', 'status');
+  status.hidden = true;
+  panel.append(status, element('p', 'summary', msg(`hintSummary_${kind}`)));
 
   const evidence = verdict.evidence.slice(0, MAX_EVIDENCE);
   if (evidence.length > 0) {
-    const list = document.createElement('ul');
+    const list = element('ul');
     for (const item of evidence) {
-      const li = document.createElement('li');
-      const explanation = document.createElement('span');
-      explanation.textContent = item.explanation || item.signal;
-      li.append(explanation);
+      const li = element('li');
+      li.append(element('span', '', item.explanation || item.signal));
       const quoted = (item.text ?? '').trim().slice(0, MAX_QUOTE_CHARS);
       // The engine's explanation usually quotes the text already; quote it only when it does not.
-      if (quoted && !(item.explanation ?? '').includes(quoted)) {
-        const quote = document.createElement('span');
-        quote.className = 'quote';
-        quote.textContent = msg('hintQuoted', quoted);
-        li.append(quote);
-      }
+      if (quoted && !(item.explanation ?? '').includes(quoted)) li.append(element('span', 'quote', msg('hintQuoted', quoted)));
       list.append(li);
     }
     panel.append(list);
   } else {
-    const none = document.createElement('p');
-    none.textContent = msg('hintNoEvidence');
-    panel.append(none);
+    panel.append(element('p', '', msg('hintNoEvidence')));
   }
-  const note = document.createElement('p');
-  note.className = 'note';
-  note.textContent = msg('hintDisclaimer');
-  panel.append(note);
+  panel.append(element('p', 'note', msg('hintDisclaimer')));
+
+  const creator = element('p', 'creator');
+  creator.setAttribute('aria-live', 'polite');
+  const group = element('div', 'correct');
+  group.setAttribute('role', 'group');
+  group.setAttribute('aria-label', msg('hintCorrectLabel'));
+  for (const correction of CORRECTIONS) {
+    const button = element('button', '', msg(correction === 'not_an_ad' ? 'hintCorrectNotAd' : 'hintCorrectIsAd'));
+    button.setAttribute('type', 'button');
+    button.dataset.correction = correction;
+    group.append(button);
+  }
+  const error = element('p', 'error');
+  error.setAttribute('role', 'alert');
+  error.hidden = true;
+  panel.append(creator, group, error);
+  hint.panel = panel;
+  showCorrection(hint, hint.correction);
+  return panel;
+}
+
+/**
+ * Show `correction` (or none): the pill's text, the host's `data-corrected`, the panel's status line
+ * and the buttons' pressed state. The engine's own verdict stays in the panel.
+ * @param {Hint} hint
+ * @param {string|null} correction
+ */
+function showCorrection(hint, correction) {
+  hint.correction = correction;
+  const kind = hint.kind ?? 'organic';
+  const text = hint.pill?.querySelector('.text');
+  if (text) text.textContent = correction ? msg(`hintCorrected_${correction}`) : msg(TEXT_KEYS[kind]);
+  const icon = hint.pill?.querySelector('.icon');
+  if (icon) {
+    const shownAs = correction === 'not_an_ad' ? 'disclosed' : correction === 'is_an_ad' ? 'undisclosed' : kind;
+    icon.className = shownAs === 'self_promo' ? 'icon bag' : 'icon';
+    icon.textContent = GLYPHS[shownAs] ?? GLYPHS.organic;
+  }
+  if (correction) hint.host.setAttribute('data-corrected', correction);
+  else hint.host.removeAttribute('data-corrected');
+  const panel = hint.panel;
+  if (!panel) return;
+  const status = /** @type {HTMLElement} */ (panel.querySelector('.status'));
+  status.hidden = !correction;
+  status.textContent = correction ? msg('hintCorrectedStatus', [msg(TEXT_KEYS[kind])]) : '';
+  for (const button of panel.querySelectorAll('button[data-correction]')) {
+    button.setAttribute('aria-pressed', String(/** @type {HTMLElement} */ (button).dataset.correction === correction));
+  }
+}
+
+/** @param {Hint} hint @param {string} [text]  an error to show, or none */
+function showError(hint, text) {
+  const error = /** @type {HTMLElement|null} */ (hint.panel?.querySelector('.error') ?? null);
+  if (!error) return;
+  error.hidden = !text;
+  error.textContent = text ?? '';
+}
+
+/** Ask the ledger for the post's stored correction and the creator's numbers (on every opening). */
+async function refreshFromLedger(hint) {
+  const verdict = hint.verdict;
+  if (!actions || !verdict || !hint.panel) return;
+  const panel = hint.panel;
+  const changes = hint.changes;
+  const creator = /** @type {HTMLElement} */ (panel.querySelector('.creator'));
+  try {
+    const info = await actions.ledgerInfo(verdict);
+    if (hint.panel !== panel || hint.verdict !== verdict) return; // redrawn meanwhile
+    const stored = CORRECTIONS.includes(info.post?.correction) ? info.post.correction : null;
+    if (!hint.busy && hint.changes === changes && stored !== hint.correction) showCorrection(hint, stored);
+    creator.textContent = info.creator ? creatorLine(info.creator) : '';
+  } catch (error) {
+    if (hint.panel !== panel) return;
+    creator.textContent = msg('hintLedgerUnavailable', [error instanceof Error ? error.message : String(error)]);
+  }
+}
+
+/**
+ * The creator's numbers in one line, worded as in the popup.
+ * @param {import('../messages.js').CreatorSummary} c
+ */
+function creatorLine(c) {
+  const number = new Intl.NumberFormat(msg('languageCode'));
+  const percent = new Intl.NumberFormat(msg('languageCode'), { style: 'percent', maximumFractionDigits: 0 });
+  const posts = number.format(c.seen);
+  let line;
+  if (!c.enough_to_judge) line = msg('ledgerTooFew', [posts]);
+  else if (c.commercial === 0) line = msg('ledgerCreatorNoAds', [posts]);
+  else line = msg('ledgerCreatorLine', [posts, percent.format(c.sponsored_share), percent.format(c.disclosure_rate ?? 0)]);
+  return msg('hintCreatorLine', [`@${c.creator}`, line]);
+}
+
+/**
+ * A correction button was pressed: the pressed one again undoes it. The buttons wait for the ledger's
+ * answer; a failure is shown in the panel and changes nothing.
+ * @param {Hint} hint
+ * @param {string} pressed
+ */
+async function pressCorrection(hint, pressed) {
+  if (hint.busy || !CORRECTIONS.includes(pressed) || !hint.verdict) return;
+  if (!actions) return; // hints are off: stop() has removed every hint already
+  const verdict = hint.verdict;
+  const next = hint.correction === pressed ? null : pressed;
+  const buttons = [...(hint.panel?.querySelectorAll('button[data-correction]') ?? [])];
+  hint.busy = true;
+  hint.changes++;
+  for (const button of buttons) button.setAttribute('aria-disabled', 'true');
+  try {
+    await actions.correct(verdict, next);
+    if (hint.verdict !== verdict) return;
+    showError(hint);
+    showCorrection(hint, next);
+    refreshFromLedger(hint);
+  } catch (error) {
+    showError(hint, msg('hintCorrectFailed', [error instanceof Error ? error.message : String(error)]));
+  } finally {
+    hint.busy = false;
+    for (const button of buttons) button.removeAttribute('aria-disabled');
+  }
+}
+
+/** Redraw the correction state of every hint showing post `id` (another card, or the ledger changed). */
+export function showCorrectionOf(id, correction) {
+  for (const host of allHosts()) {
+    const hint = hints.get(host);
+    if (hint && hint.verdict?.id === id && hint.correction !== correction) showCorrection(hint, correction);
+  }
 }
 
 /** Every host in the document (including the plain-element fallback). */

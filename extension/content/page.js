@@ -18,6 +18,7 @@
  * @property {string[]} [hashtag]
  * @property {string[]} [labels]
  * @property {string[]} [anchor]
+ * @property {string[]} [banner]    the profile banner goes right before the first match (content/banner.js)
  */
 
 /**
@@ -80,6 +81,7 @@ export function compileRules(raw) {
       hashtag: validSelectors(type.hashtag),
       labels: validSelectors(type.labels),
       anchor: validSelectors(type.anchor),
+      banner: validSelectors(type.banner),
     };
     return { ...compiled, cardSelector: compiled.card.join(', ') };
   });
@@ -144,9 +146,13 @@ function fromPlayer(card, rules) {
   return player ? (ID_IN_PLAYER.exec(player.id)?.[1] ?? null) : null;
 }
 
-/** @param {string|null|undefined} text */
+/**
+ * Whitespace collapsed, at most MAX_FIELD_CHARS. Only a bounded prefix is collapsed: the regex over a
+ * whole 10 MB caption blocks the page's main thread for over a second (a page can make any text huge).
+ * @param {string|null|undefined} text
+ */
 function clean(text) {
-  return (text ?? '').replace(/\s+/g, ' ').trim().slice(0, MAX_FIELD_CHARS);
+  return (text ?? '').slice(0, 4 * MAX_FIELD_CHARS).replace(/\s+/g, ' ').trim().slice(0, MAX_FIELD_CHARS);
 }
 
 /** The first element, trying the selectors best first. */
@@ -187,23 +193,32 @@ export function labelTexts(card, type) {
 }
 
 /**
- * What the card shows, as the engine's `Card` (without `post`).
+ * What the card shows, as the engine's `Card` (without `post`). With TikTok's JSON item for the card,
+ * only the fields the item lacks are read: the engine fills nothing else from the DOM
+ * (`tiktok_page::post_from_card`), and reading text forces no work we would throw away.
  * @param {Element} card
  * @param {string} id
  * @param {CompiledPageType} type
  * @param {string[]} labels  from {@link labelTexts}
+ * @param {import('../messages.js').Post} [post]  the card's item from TikTok's JSON, when known
  * @returns {import('../messages.js').Card}
  */
-export function readCard(card, id, type, labels) {
+export function readCard(card, id, type, labels, post) {
   /** @type {import('../messages.js').Card} */
   const result = { id, label_texts: labels };
-  const handle = textOf(first(card, type.handle));
-  if (handle) result.handle = handle;
-  const displayName = textOf(first(card, type.display_name));
-  if (displayName) result.display_name = displayName;
-  const caption = textOf(first(card, type.caption));
-  if (caption) result.caption = caption;
-  if (type.hashtag.length > 0) {
+  if (!post?.creator?.handle) {
+    const handle = textOf(first(card, type.handle));
+    if (handle) result.handle = handle;
+  }
+  if (typeof post?.creator?.display_name !== 'string') {
+    const displayName = textOf(first(card, type.display_name));
+    if (displayName) result.display_name = displayName;
+  }
+  if (!post?.caption?.trim()) {
+    const caption = textOf(first(card, type.caption));
+    if (caption) result.caption = caption;
+  }
+  if (type.hashtag.length > 0 && !(post?.hashtags?.length > 0)) {
     const hashtags = new Set();
     for (const element of card.querySelectorAll(type.hashtag.join(', '))) {
       const tag = clean(element.textContent);

@@ -3,8 +3,15 @@
  * from TikTok's JSON by video id, asks the engine for a verdict and draws the hint.
  *
  * - One MutationObserver (childList + subtree, plus `href`/`id` attributes so a recycled card whose
- *   link or player id changed is seen) collects added nodes; they are processed once per animation
- *   frame, in batches (one engine call per frame). No work per scroll event.
+ *   link or player id changed is seen) collects added nodes. Added elements are processed in a
+ *   microtask right after the page's mutation (one engine call per batch), so the hint is in the DOM
+ *   before the frame that first shows the card is styled and painted; other changes (attributes, theme)
+ *   wait for the next animation frame. No work per scroll event.
+ * - Reads before writes: every card of a batch is read (ids, text, anchors, computed position) before
+ *   anything is written, so a batch costs one style pass. Only the fields the engine lacks are read from
+ *   the DOM (TikTok's JSON item usually has them all).
+ * - Messages to the service worker that nothing waits for (the ledger's record-verdicts, the badge
+ *   count) are coalesced and sent when the page is idle (at most ~1 s later, and at once on pagehide).
  * - Everything is keyed by video id. A card remembers the id (and inputs) it was judged for; when
  *   TikTok recycles it for another video, the id differs and it is judged again.
  * - Items from TikTok's JSON (SSR blob, captured API responses) go into a bounded LRU cache; a card
@@ -13,17 +20,20 @@
  *   events); a new route picks its page type's selectors and rescans the whole document.
  * - stop() disconnects the observer and removes every hint and attribute synchronously.
  */
-import { MSG, MAX_JSON_CHARS, send } from '../messages.js';
+import { MSG, MAX_BATCH, MAX_JSON_CHARS, send } from '../messages.js';
 import { cardId, hintAnchor, labelTexts, pageTypeFor, readCard } from './page.js';
 import {
   POSITIONED_ATTRIBUTE,
   allHosts,
+  forgetPositions,
   hintKind,
   isOurs,
   needsPositioning,
   pageTheme,
   renderHint,
+  setHintActions,
   setHintTheme,
+  showCorrectionOf,
 } from './overlay.js';
 
 const ITEM_CACHE_SIZE = 500;
@@ -32,6 +42,14 @@ const PAGE_LOAD = Math.random().toString(36).slice(2) + Date.now().toString(36);
 const VERDICT_CACHE_SIZE = 1000;
 /** Cards per engine call. */
 const BATCH = 200;
+/** How many cards showing one video id the scanner keeps track of. */
+const MAX_CARDS_PER_ID = 4;
+/** The longest a ledger record or badge count waits for an idle moment. */
+const IDLE_TIMEOUT_MS = 1000;
+/** Chrome and Firefox have requestIdleCallback; a timer stands in where it is missing. */
+const whenIdle = (fn) =>
+  typeof requestIdleCallback === 'function' ? requestIdleCallback(fn, { timeout: IDLE_TIMEOUT_MS }) : setTimeout(fn, 50);
+const cancelIdle = (handle) => (typeof cancelIdleCallback === 'function' ? cancelIdleCallback(handle) : clearTimeout(handle));
 /** The page-state blobs that hold items (tiktok-page.md §5). The For You page's has none. */
 const BLOB_IDS = ['__UNIVERSAL_DATA_FOR_REHYDRATION__', 'SIGI_STATE', '__NEXT_DATA__'];
 
@@ -80,10 +98,19 @@ export class Scanner {
     this.running = false;
     this.items = new Lru(ITEM_CACHE_SIZE);
     this.verdicts = new Lru(VERDICT_CACHE_SIZE);
+    /** The user's corrections made or seen on this page, by post id (the hint shows them). */
+    this.corrections = new Lru(VERDICT_CACHE_SIZE);
     /** @type {WeakMap<Element, {id: string, key: string, wantHost: boolean}>} */
     this.cardState = new WeakMap();
     /** @type {WeakMap<Element, Element>} card → its hint host */
     this.hostOf = new WeakMap();
+    /** Video id → the cards last judged for it (weakly held: TikTok drops cards), so an item that
+     * arrives later finds its cards without querying the whole document. */
+    this.cardsOf = new Lru(VERDICT_CACHE_SIZE);
+    /** @type {Map<string, Element>} new cards waiting a moment for their item (see scan()), by id */
+    this.waiting = new Map();
+    /** The item of a waiting card arrived: the next flush is a microtask, not a frame away. */
+    this.itemsArrived = false;
     /** @type {Set<Node>} */
     this.added = new Set();
     /** @type {Set<Node>} */
@@ -92,7 +119,14 @@ export class Scanner {
     /** @type {Set<Promise<void>>} */
     this.pendingJson = new Set();
     this.frame = 0;
+    /** A microtask flush is queued. */
+    this.soon = false;
     this.busy = false;
+    /** @type {import('../messages.js').Verdict[]} judged, not yet sent to the ledger */
+    this.unrecorded = [];
+    this.idle = 0;
+    /** The ledger sends in flight (a correction waits for them: the ledger must know the post first). */
+    this.recording = Promise.resolve();
     this.href = '';
     /** @type {import('./page.js').CompiledPageType|null} */
     this.type = null;
@@ -118,8 +152,9 @@ export class Scanner {
     this.onReady = () => {
       this.observeTheme();
       this.full = true;
-      this.schedule();
+      this.schedule(true);
     };
+    this.onPageHide = () => void this.sendIdleWork();
   }
 
   // ---- on / off ----
@@ -127,32 +162,42 @@ export class Scanner {
   start() {
     if (this.running) return;
     this.running = true;
+    setHintActions({
+      correctionOf: (id) => this.corrections.get(id) ?? null,
+      correct: (verdict, correction) => this.correct(verdict, correction),
+      ledgerInfo: (verdict) => this.ledgerInfo(verdict),
+    });
     this.observer.observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ['href', 'id'] });
     this.observeTheme();
     addEventListener('popstate', this.onNavigate);
     globalThis.navigation?.addEventListener?.('navigatesuccess', this.onNavigate);
     matchMedia('(prefers-color-scheme: dark)').addEventListener('change', this.onThemeQuery);
     if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', this.onReady, { once: true });
+    addEventListener('pagehide', this.onPageHide);
     this.href = '';
     this.full = true;
     this.themeDirty = true;
-    this.schedule();
+    this.schedule(true);
   }
 
   /** Synchronous: every hint and attribute is gone when this returns. */
   stop() {
     if (!this.running) return;
     this.running = false;
+    setHintActions(null);
     this.observer.disconnect();
     this.themeObserver.disconnect();
     removeEventListener('popstate', this.onNavigate);
     globalThis.navigation?.removeEventListener?.('navigatesuccess', this.onNavigate);
     matchMedia('(prefers-color-scheme: dark)').removeEventListener('change', this.onThemeQuery);
     document.removeEventListener('DOMContentLoaded', this.onReady);
+    removeEventListener('pagehide', this.onPageHide);
     if (this.frame) cancelAnimationFrame(this.frame);
     this.frame = 0;
+    this.sendIdleWork(false); // what was judged while on is still recorded (the badge says "off")
     this.added.clear();
     this.touched.clear();
+    this.waiting.clear();
     for (const host of allHosts()) host.remove();
     for (const card of document.querySelectorAll('[data-deinfluencer-verdict], [data-deinfluencer-self-promo]')) {
       card.removeAttribute('data-deinfluencer-verdict');
@@ -166,6 +211,7 @@ export class Scanner {
     this.hostOf = new WeakMap();
     this.undisclosed.clear();
     this.reported = -1;
+    forgetPositions();
   }
 
   /** Which kinds of hint to draw; a change redraws every card (from the verdict cache). */
@@ -213,11 +259,24 @@ export class Scanner {
   /** Cards already judged for one of `ids` are judged again (now with the item). */
   recheckIds(ids) {
     if (!this.running || !this.type) return;
-    for (const card of document.querySelectorAll(this.type.cardSelector)) {
-      const state = this.cardState.get(card);
-      if (state && ids.has(state.id)) this.touched.add(card);
+    let any = false;
+    let waited = false;
+    for (const id of ids) {
+      const card = this.waiting.get(id);
+      if (card) {
+        this.touched.add(card);
+        this.itemsArrived = waited = true;
+      }
+      for (const ref of this.cardsOf.get(id) ?? []) {
+        const card = ref.deref();
+        if (card?.isConnected && this.cardState.get(card)?.id === id) {
+          this.touched.add(card);
+          any = true;
+        }
+      }
     }
-    this.schedule();
+    if (waited) this.schedule(true);
+    else if (any) this.schedule();
   }
 
   readBlobs() {
@@ -234,36 +293,59 @@ export class Scanner {
   onMutations(records) {
     if (document.readyState === 'loading') return; // the full scan at DOMContentLoaded covers the parse
     let any = false;
+    let added = false;
     for (const record of records) {
       if (onlyOurs(record)) continue;
       if (record.type === 'childList') {
         for (const node of record.addedNodes) {
-          if (node.nodeType === Node.ELEMENT_NODE && !isOurs(node)) this.added.add(node);
+          if (node.nodeType === Node.ELEMENT_NODE && !isOurs(node)) {
+            this.added.add(node);
+            added = true;
+          }
         }
       }
       this.touched.add(record.target);
       any = true;
     }
-    if (any) this.schedule();
+    if (any) this.schedule(added);
   }
 
-  schedule() {
-    if (this.running && !this.frame) this.frame = requestAnimationFrame(() => this.flush());
+  /**
+   * Flush in a microtask (`soon`: elements were added, their hints should be drawn before the next
+   * frame is styled and painted) or at the next animation frame.
+   */
+  schedule(soon = false) {
+    if (!this.running) return;
+    if (soon) {
+      if (this.soon) return;
+      this.soon = true;
+      queueMicrotask(() => {
+        this.soon = false;
+        this.flush(true);
+      });
+    } else if (!this.frame && !this.soon) {
+      this.frame = requestAnimationFrame(() => {
+        this.frame = 0;
+        this.flush();
+      });
+    }
   }
 
-  async flush() {
-    this.frame = 0;
+  /** @param {boolean} [soon]  called right after a mutation, not at an animation frame */
+  async flush(soon = false) {
     // While the document is still parsing, DOMContentLoaded schedules the first full scan.
     if (!this.running || this.busy || document.readyState === 'loading') return;
     this.busy = true;
     try {
-      await this.scan();
+      await this.scan(soon);
     } catch (error) {
       if (!this.warned) console.warn('Deinfluencer: scanning failed:', error);
       this.warned = true;
     } finally {
       this.busy = false;
-      if (this.running && (this.full || this.added.size > 0 || this.touched.size > 0)) this.schedule();
+      if (this.running && (this.full || this.added.size > 0 || this.touched.size > 0)) {
+        this.schedule(this.full || this.added.size > 0 || this.itemsArrived);
+      }
     }
   }
 
@@ -313,13 +395,18 @@ export class Scanner {
 
   onRoute() {
     this.href = location.href;
+    forgetPositions();
     this.type = pageTypeFor(this.rules, location.pathname);
     this.full = true;
     this.undisclosed.clear();
     this.reportCount();
   }
 
-  async scan() {
+  /** @param {boolean} soon  see {@link flush} */
+  async scan(soon) {
+    this.itemsArrived = false;
+    // At a frame every waiting card is among the touched ones: judged now, from the DOM if need be.
+    if (!soon) this.waiting.clear();
     if (!this.blobsRead) this.readBlobs();
     if (location.href !== this.href) this.onRoute();
     // Items first: a card whose JSON is on its way is judged once, from the JSON.
@@ -342,8 +429,16 @@ export class Scanner {
         if (state) this.clearCard(card);
         continue;
       }
-      const labels = labelTexts(card, type);
       const post = this.items.get(id);
+      // A new card without its item: the page usually renders from a response whose copy reaches us a
+      // moment later. Judge it at the next frame (from the DOM if the item has not come), not twice.
+      if (soon && !post && !state) {
+        this.touched.add(card);
+        this.waiting.set(id, card);
+        continue;
+      }
+      this.waiting.delete(id);
+      const labels = labelTexts(card, type);
       const key = `${id}\u241f${post ? 'json' : 'dom'}\u241f${labels.join('\u241e')}`;
       const host = this.hostOf.get(card);
       if (state && state.key === key && (!state.wantHost || (host && host.isConnected))) continue;
@@ -357,7 +452,7 @@ export class Scanner {
     for (let start = 0; start < missing.length; start += BATCH) {
       const batch = missing.slice(start, start + BATCH);
       const input = batch.map((job) => {
-        const card = readCard(job.card, job.id, type, job.labels);
+        const card = readCard(job.card, job.id, type, job.labels, job.post);
         if (job.post) card.post = job.post;
         return card;
       });
@@ -412,7 +507,17 @@ export class Scanner {
       this.hostOf.delete(card);
     }
     this.cardState.set(card, { id, key, wantHost });
+    this.rememberCard(id, card);
     if (kind === 'undisclosed') this.undisclosed.add(id);
+  }
+
+  /** Note that `card` shows `id` (a few cards per id at most: the feed and a video modal, say). */
+  rememberCard(id, card) {
+    const refs = this.cardsOf.get(id) ?? [];
+    if (refs.some((ref) => ref.deref() === card)) return;
+    const live = refs.filter((ref) => ref.deref()?.isConnected);
+    live.push(new WeakRef(card));
+    this.cardsOf.set(id, live.slice(-MAX_CARDS_PER_ID));
   }
 
   /** @param {Element} card */
@@ -433,26 +538,83 @@ export class Scanner {
   }
 
   /**
-   * Hand this frame's new verdicts to the service worker's per-creator ledger (one message per frame;
-   * only the fields the ledger keeps: no caption text).
+   * Queue newly judged verdicts for the service worker's per-creator ledger; they are sent together when
+   * the page is idle (only the fields the ledger keeps: no caption text).
    * @param {import('../messages.js').Verdict[]} verdicts
    */
   recordVerdicts(verdicts) {
     if (verdicts.length === 0) return;
-    const slim = verdicts.map((v) => ({
+    this.unrecorded.push(...verdicts);
+    this.whenIdle();
+  }
+
+  whenIdle() {
+    if (!this.idle) this.idle = whenIdle(() => this.sendIdleWork());
+  }
+
+  /**
+   * Send the queued ledger records and (unless `count` is false) the badge count now.
+   * @returns {Promise<void>} when the ledger has every record sent so far
+   */
+  sendIdleWork(count = true) {
+    if (this.idle) cancelIdle(this.idle);
+    this.idle = 0;
+    if (count) this.sendCount();
+    if (this.unrecorded.length === 0) return this.recording;
+    const slim = this.unrecorded.splice(0).map((v) => ({
       id: v.id,
       creator: v.creator,
       verdict: v.verdict,
       self_promo: v.self_promo === true,
       evidence: Array.isArray(v.evidence) ? v.evidence.map((e) => ({ signal: e.signal })) : [],
     }));
-    send({ type: MSG.RECORD_VERDICTS, load: PAGE_LOAD, verdicts: slim }).catch((error) => {
-      if (!this.warnedLedger) console.warn('Deinfluencer: the ledger did not record verdicts:', error);
-      this.warnedLedger = true;
-    });
+    const sends = [];
+    for (let start = 0; start < slim.length; start += MAX_BATCH) {
+      const message = { type: MSG.RECORD_VERDICTS, load: PAGE_LOAD, verdicts: slim.slice(start, start + MAX_BATCH) };
+      // A worker stopped before it logged the batch never replies: send once more (recording is idempotent).
+      sends.push(
+        send(message)
+          .catch(() => send(message))
+          .catch((error) => {
+            if (!this.warnedLedger) console.warn('Deinfluencer: the ledger did not record verdicts:', error);
+            this.warnedLedger = true;
+          }),
+      );
+    }
+    this.recording = Promise.all([this.recording, ...sends]).then(() => {});
+    return this.recording;
   }
 
+  /**
+   * The user corrected post `verdict.id` from its hint (null: undo). Its verdict reaches the ledger
+   * first (the ledger only corrects posts it holds). Rejects with the service worker's error.
+   * @param {import('../messages.js').Verdict} verdict
+   * @param {string|null} correction
+   */
+  async correct(verdict, correction) {
+    await this.sendIdleWork();
+    await send({ type: MSG.LEDGER_CORRECT, postId: verdict.id, correction });
+    this.corrections.set(verdict.id, correction);
+    showCorrectionOf(verdict.id, correction);
+  }
+
+  /**
+   * The post's ledger record and its creator's numbers, for the hint's "Why?" panel.
+   * @param {import('../messages.js').Verdict} verdict
+   */
+  async ledgerInfo(verdict) {
+    await this.sendIdleWork();
+    const info = await send({ type: MSG.LEDGER_POST, postId: verdict.id, creator: verdict.creator });
+    if (info?.post) this.corrections.set(verdict.id, info.post.correction ?? null);
+    return info;
+  }
+
+  /** The toolbar badge's count may have changed: it goes with the next idle work. */
   reportCount() {
+    if (this.undisclosed.size !== this.reported) this.whenIdle();
+  }
+
+  sendCount() {
     const count = this.undisclosed.size;
     if (count === this.reported) return;
     this.reported = count;

@@ -522,3 +522,115 @@ for (const [lang, hint, explanation] of [
     );
   });
 }
+
+test('correcting a post from its hint: "Not an ad" / "This is an ad" change the ledger and the popup, pressing again undoes', LIMIT, async (t) => {
+  await withExtension(t, async ({ context, serviceWorker, extensionId }) => {
+    await serveSite(context);
+    const { page, errors } = await openTikTok(context, '/foryou');
+    const cards = await waitForVerdicts(page, EXPECTED.feed);
+    const handle = OWN.glowSerum.author.uniqueId;
+    const creator = () =>
+      swEval(serviceWorker, async (h) => {
+        const c = (await globalThis.deinfluencer.ledger()).creator(h);
+        return c && { seen: c.seen, organic: c.organic, undisclosed: c.undisclosed, corrections: c.corrections };
+      }, handle);
+    await swEval(serviceWorker, () => globalThis.deinfluencer.flushLedger());
+    const [[tabId]] = await swEval(serviceWorker, () => globalThis.deinfluencer.ledgerTabs());
+    const undisclosedOnTab = cards.filter((c) => c.verdict === 'undisclosed').length;
+    /** The popup's tab summary for the feed tab ("N posts scanned: X undisclosed, …"). */
+    const popupSummary = async () => {
+      const popup = await context.newPage();
+      await popup.goto(`chrome-extension://${extensionId}/popup.html?tab=${tabId}`);
+      await popup.waitForSelector('#ledger[data-state="ready"]');
+      const text = await popup.locator('#tab-summary').textContent();
+      await popup.close();
+      return text;
+    };
+
+    const host = page.locator(`deinfluencer-hint[data-id="${OWN.glowSerum.id}"]`);
+    const pillText = host.locator('.pill .text');
+    const notAd = host.getByRole('button', { name: 'Not an ad', exact: true });
+    const isAd = host.getByRole('button', { name: 'This is an ad', exact: true });
+    const pressed = async () => [await notAd.getAttribute('aria-pressed'), await isAd.getAttribute('aria-pressed')];
+    const waitForCreator = async (want) => {
+      let have;
+      for (let i = 0; i < 50; i++) {
+        have = await creator();
+        if (JSON.stringify(have) === JSON.stringify(want)) return;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      assert.deepEqual(have, want);
+    };
+
+    await host.locator('button.pill').click();
+    assert.equal(await host.getByRole('group', { name: 'Correct this hint' }).isVisible(), true);
+    assert.deepEqual(await pressed(), ['false', 'false']);
+    // The creator's numbers from the ledger, worded as in the popup.
+    await host.locator('.creator', { hasText: `@${handle}` }).waitFor();
+    assert.match(await host.locator('.creator').textContent(), /1 posts seen: too few posts to judge/);
+    await waitForCreator({ seen: 1, organic: 0, undisclosed: 1, corrections: 0 });
+    assert.match(await popupSummary(), new RegExp(`: ${undisclosedOnTab} undisclosed,`));
+
+    // "Not an ad": pressed, the hint says it was corrected, the engine's evidence stays; the ledger counts it.
+    await notAd.click();
+    await page.waitForFunction((id) => document.querySelector(`deinfluencer-hint[data-id="${id}"]`)?.getAttribute('data-corrected') === 'not_an_ad', OWN.glowSerum.id);
+    assert.deepEqual(await pressed(), ['true', 'false']);
+    assert.equal(await pillText.textContent(), 'Not an ad — corrected by you');
+    assert.match(await host.locator('.status').textContent(), /You corrected this hint\. The automatic verdict was: Looks sponsored — no disclosure found/);
+    assert.match(await host.locator('.panel').textContent(), /use code GLOW20/, 'the evidence is still shown');
+    assert.equal(await page.evaluate((id) => document.querySelector(`article [data-id="${id}"]`)?.closest('article')?.getAttribute('data-deinfluencer-verdict'), OWN.glowSerum.id), 'undisclosed', "the card keeps the engine's verdict");
+    await waitForCreator({ seen: 1, organic: 1, undisclosed: 0, corrections: 1 });
+    assert.match(await popupSummary(), new RegExp(`: ${undisclosedOnTab - 1} undisclosed,`));
+
+    // Pressing it again undoes the correction.
+    await notAd.click();
+    await page.waitForFunction((id) => !document.querySelector(`deinfluencer-hint[data-id="${id}"]`)?.hasAttribute('data-corrected'), OWN.glowSerum.id);
+    assert.deepEqual(await pressed(), ['false', 'false']);
+    assert.equal(await pillText.textContent(), 'Looks sponsored — no disclosure found');
+    await waitForCreator({ seen: 1, organic: 0, undisclosed: 1, corrections: 0 });
+    assert.match(await popupSummary(), new RegExp(`: ${undisclosedOnTab} undisclosed,`));
+
+    // "This is an ad" by keyboard; it is kept in the ledger, so a reload shows it pressed again.
+    await isAd.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((id) => document.querySelector(`deinfluencer-hint[data-id="${id}"]`)?.getAttribute('data-corrected') === 'is_an_ad', OWN.glowSerum.id);
+    assert.deepEqual(await pressed(), ['false', 'true']);
+    await waitForCreator({ seen: 1, organic: 0, undisclosed: 1, corrections: 1 });
+    await page.keyboard.press('Escape');
+    assert.equal(await host.locator('button.pill').getAttribute('aria-expanded'), 'false');
+
+    await page.reload();
+    await waitForVerdicts(page, EXPECTED.feed);
+    await host.locator('button.pill').click();
+    await page.waitForFunction((id) => document.querySelector(`deinfluencer-hint[data-id="${id}"]`)?.getAttribute('data-corrected') === 'is_an_ad', OWN.glowSerum.id);
+    assert.deepEqual(await pressed(), ['false', 'true']);
+    assert.equal(await pillText.textContent(), 'An ad — corrected by you');
+    assert.deepEqual(errors, []);
+  });
+});
+
+test('a correction the service worker refuses is shown in the hint and changes nothing', LIMIT, async (t) => {
+  await withExtension(t, async ({ context, extensionId }) => {
+    await serveSite(context);
+    const { page } = await openTikTok(context, '/foryou');
+    await waitForVerdicts(page, EXPECTED.feed);
+    const host = page.locator(`deinfluencer-hint[data-id="${OWN.glowSerum.id}"]`);
+    await host.locator('button.pill').click();
+    await host.locator('.creator', { hasText: '@' }).waitFor();
+    // "Erase all data" in another page: the ledger and the tab's list no longer hold the post.
+    const popup = await openPopup(context, extensionId);
+    await popup.evaluate(async () => {
+      const reply = await chrome.runtime.sendMessage({ type: 'ledger-erase' });
+      if (!reply.ok) throw new Error(reply.error);
+    });
+    await popup.close();
+    const notAd = host.getByRole('button', { name: 'Not an ad', exact: true });
+    await notAd.click();
+    const alert = host.getByRole('alert');
+    await alert.waitFor();
+    assert.match(await alert.textContent(), /^Your correction was not saved: .+/);
+    assert.equal(await notAd.getAttribute('aria-pressed'), 'false');
+    assert.equal(await host.locator('.pill .text').textContent(), 'Looks sponsored — no disclosure found');
+    assert.equal(await host.getAttribute('data-corrected'), null);
+  });
+});
