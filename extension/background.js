@@ -19,13 +19,16 @@ import {
   LEDGER_BACKUP_KEY,
   LEDGER_DAMAGED_PREFIX,
   LEDGER_KEY,
+  LEDGER_NEWER_PREFIX,
   LEDGER_NOTICE_KEY,
+  LANGUAGES,
   MAX_BATCH,
   MAX_JSON_CHARS,
   MAX_LEDGER_IMPORT_CHARS,
   MSG,
   SETTINGS_KEY,
   normalizeSettings,
+  validRetention,
 } from './messages.js';
 
 /** @type {Promise<unknown>|null} */
@@ -168,6 +171,59 @@ let saveTimer = 0;
 let dirty = false;
 /** @type {Promise<void>} the chain of writes (never two at once) */
 let saving = Promise.resolve();
+/** How long a failed write waits before it is tried again (the changes stay in memory and the log). */
+const SAVE_RETRY_MS = 30_000;
+
+// ---- the write-ahead log: recorded verdicts not yet in a saved ledger ----
+//
+// The worker can be stopped at any moment (idle, or killed), and its ledger writes wait ~1 s to batch.
+// So every record-verdicts batch is also written to storage.session (one key per batch) before it is
+// acknowledged, and a save removes the batches it covers. A new worker replays what is left, in order:
+// recording is idempotent per post id, so a replayed batch never counts a post twice.
+
+const WAL_PREFIX = 'ledgerWal_';
+/** This worker life's id: keys from two lives never collide. */
+const WAL_LIFE = Math.random().toString(36).slice(2, 10);
+let walSerial = 0;
+/** Log keys not yet covered by a saved ledger → their (pending) write. */
+const walPending = new Map();
+
+/** Log one batch (its key, or '' when not logged); sorted keys replay in recording order. */
+function writeAhead(at, verdicts) {
+  const session = api.storage.session;
+  if (!session || verdicts.length === 0) return '';
+  const key = `${WAL_PREFIX}${String(at).padStart(16, '0')}_${String(walSerial++).padStart(9, '0')}_${WAL_LIFE}`;
+  const write = session.set({ [key]: { at, verdicts } }).catch((error) => {
+    console.warn('Deinfluencer: could not log recorded verdicts ahead of the save:', error);
+  });
+  walPending.set(key, write);
+  return key;
+}
+
+/** Drop the log batches a saved ledger now holds (once their own writes have finished). */
+async function forgetWal(keys) {
+  if (keys.length === 0) return;
+  await Promise.all(keys.map((key) => walPending.get(key)));
+  for (const key of keys) walPending.delete(key);
+  await api.storage.session?.remove(keys).catch(() => {});
+}
+
+/** Replay the batches a previous worker logged but did not save. */
+async function replayWal(ledger) {
+  let stored = {};
+  try {
+    stored = (await api.storage.session?.get(null)) ?? {};
+  } catch {
+    return; // no storage.session here: nothing was logged
+  }
+  const keys = Object.keys(stored).filter((key) => key.startsWith(WAL_PREFIX)).sort();
+  for (const key of keys) {
+    const { at, verdicts } = stored[key] ?? {};
+    if (Array.isArray(verdicts)) ledger.recordVerdicts(verdicts.map(seenVerdict).filter((v) => v !== null), Number(at) || Date.now());
+    walPending.set(key, Promise.resolve());
+  }
+  if (keys.length > 0) scheduleSave();
+}
 
 /** Tell the user something happened to their data (the popup shows it until dismissed). */
 async function setLedgerNotice(kind, detail = '') {
@@ -199,66 +255,97 @@ function ledgerReady() {
     await engineReady();
     const stored = await api.storage.local.get([LEDGER_KEY, LEDGER_BACKUP_KEY]);
     const errors = [];
-    const loaded = tryLoad(stored[LEDGER_KEY], errors);
-    if (loaded) return loaded;
-    if (stored[LEDGER_KEY] === undefined) return new Ledger();
-    // Damaged (or written by a newer version): keep it, fall back, and say so.
-    await api.storage.local.set({ [`${LEDGER_DAMAGED_PREFIX}${Date.now()}`]: stored[LEDGER_KEY] });
+    const loaded = tryLoad(stored[LEDGER_KEY], errors) ?? (stored[LEDGER_KEY] === undefined ? new Ledger() : null);
+    if (loaded) {
+      await replayWal(loaded);
+      return loaded;
+    }
+    // Damaged, or written by a newer version (a downgrade): keep it unchanged under its own key, fall
+    // back, and say so. An unreadable backup is kept too, before the next save replaces it.
+    const newer = NEWER_SCHEMA.test(errors[0] ?? '');
+    const aside = `${newer ? LEDGER_NEWER_PREFIX : LEDGER_DAMAGED_PREFIX}${Date.now()}`;
     const backup = tryLoad(stored[LEDGER_BACKUP_KEY], errors);
-    await setLedgerNotice(backup ? 'restored_backup' : 'damaged', errors.join('; '));
+    const keep = { [aside]: stored[LEDGER_KEY] };
+    if (!backup && stored[LEDGER_BACKUP_KEY] !== undefined && stored[LEDGER_BACKUP_KEY] !== stored[LEDGER_KEY]) {
+      keep[`${aside}_backup`] = stored[LEDGER_BACKUP_KEY];
+    }
+    await api.storage.local.set(keep);
+    await setLedgerNotice(newer ? 'newer_version' : backup ? 'restored_backup' : 'damaged', errors.join('; '));
     console.warn('Deinfluencer: the stored ledger could not be read; a copy was kept:', errors.join('; '));
     const ledger = backup ?? new Ledger();
-    dirty = true; // replace the damaged text (its copy is kept)
+    await replayWal(ledger);
+    dirty = true; // replace the unreadable text (its copy is kept)
     scheduleSave();
     return ledger;
-  })().catch((error) => {
-    ledgerStart = null;
-    throw error;
-  });
+  })()
+    .then(applyRetention)
+    .catch((error) => {
+      ledgerStart = null;
+      throw error;
+    });
   return ledgerStart;
 }
+
+/** The message of `LedgerError::TooNew` (src/ledger.rs): the stored ledger's schema is newer than this build's. */
+const NEWER_SCHEMA = /written by a newer version/;
 
 const isQuotaError = (error) => /QUOTA_BYTES|quota/i.test(error instanceof Error ? error.message : String(error));
 
 /**
- * Write the ledger and its backup copy (only when changed, unless `force`); on a full storage, prune
- * to half and retry once.
+ * Write the ledger and its backup copy (only when changed, unless `force`). On a full storage the
+ * backup copy (half the space) goes first; only when the ledger alone does not fit is it pruned to
+ * half, and the user is told. Afterwards the write-ahead log drops the batches the saved text holds.
  */
 async function saveLedger(force = false) {
   if ((!dirty && !force) || !ledgerStart) return;
   const ledger = await ledgerStart;
   dirty = false;
-  const write = () => {
+  /** @type {string[]} the log batches in the text being written (taken in the same turn as the text) */
+  let covered = [];
+  const write = (withBackup) => {
+    covered = [...walPending.keys()];
     const text = ledger.toJson();
-    return api.storage.local.set({ [LEDGER_KEY]: text, [LEDGER_BACKUP_KEY]: text });
+    return api.storage.local.set(withBackup ? { [LEDGER_KEY]: text, [LEDGER_BACKUP_KEY]: text } : { [LEDGER_KEY]: text });
+  };
+  const fail = async (error) => {
+    dirty = true;
+    await setLedgerNotice('save_failed', error instanceof Error ? error.message : String(error));
+    throw error;
   };
   try {
-    await write();
+    await write(true);
   } catch (error) {
-    if (!isQuotaError(error)) {
-      dirty = true;
-      await setLedgerNotice('save_failed', error instanceof Error ? error.message : String(error));
-      throw error;
-    }
-    const pruned = ledger.setRetention(Math.max(1, Math.floor(ledger.size / 2)));
+    if (!isQuotaError(error)) return fail(error);
     try {
-      // The backup copy doubles the space: drop the old one before retrying.
       await api.storage.local.remove(LEDGER_BACKUP_KEY);
-      await write();
-      await setLedgerNotice('pruned', String(pruned));
+      await write(false);
     } catch (again) {
-      dirty = true;
-      await setLedgerNotice('save_failed', again instanceof Error ? again.message : String(again));
-      throw again;
+      if (!isQuotaError(again)) return fail(again);
+      const pruned = ledger.setRetention(Math.max(1, Math.floor(ledger.size / 2)));
+      try {
+        await write(false);
+        await setLedgerNotice('pruned', String(pruned));
+      } catch (last) {
+        return fail(last);
+      }
     }
   }
+  await forgetWal(covered);
 }
 
-/** Queue a write (after the current one). Failures are logged and shown through the notice. */
+/**
+ * Queue a write (after the current one). A failure is logged and shown through the notice, and the
+ * write is tried again later: meanwhile the changes stay in memory and in the write-ahead log.
+ */
 function saveNow(force = false) {
   clearTimeout(saveTimer);
   saveTimer = 0;
-  saving = saving.then(() => saveLedger(force)).catch((error) => console.warn('Deinfluencer: saving the ledger failed:', error));
+  saving = saving
+    .then(() => saveLedger(force))
+    .catch((error) => {
+      console.warn('Deinfluencer: saving the ledger failed:', error);
+      if (dirty && !saveTimer) saveTimer = setTimeout(saveNow, SAVE_RETRY_MS);
+    });
   return saving;
 }
 
@@ -285,7 +372,10 @@ function seenVerdict(v) {
 async function recordVerdicts(tabId, load, verdicts) {
   const clean = verdicts.map(seenVerdict).filter((v) => v !== null);
   const ledger = await ledgerReady();
-  const outcomes = ledger.recordVerdicts(clean, Date.now());
+  const at = Date.now();
+  // Logged and recorded in the same turn (a save's snapshot sees both or neither); acknowledged once logged.
+  const logKey = writeAhead(at, clean);
+  const outcomes = ledger.recordVerdicts(clean, at);
   await restoreTabPosts();
   if (typeof tabId === 'number' && tabId >= 0) {
     let tab = tabPosts.get(tabId);
@@ -296,8 +386,20 @@ async function recordVerdicts(tabId, load, verdicts) {
     });
     saveTabPostsSoon();
   }
-  if (outcomes.some((o) => o === 'new' || o === 'updated')) scheduleSave();
+  if (outcomes.some((o) => o === 'new' || o === 'updated')) {
+    scheduleSave();
+    await walPending.get(logKey);
+  } else {
+    await forgetWal(logKey ? [logKey] : []); // nothing new to save: the log need not keep it
+  }
   return outcomes;
+}
+
+/** Whether the current document of tab `tabId` has shown post `postId` (recorded it). */
+async function tabShowed(tabId, postId) {
+  if (typeof tabId !== 'number') return false;
+  await restoreTabPosts();
+  return tabPosts.get(tabId)?.ids.has(postId) === true;
 }
 
 async function tabSummary(tabId) {
@@ -314,10 +416,20 @@ async function tabSummary(tabId) {
   return { summary: ledger.summaryOf(ids), creators };
 }
 
+/**
+ * Keep only as many posts as the retention setting says (the oldest seen go first); a pruned ledger
+ * is written soon. Returns the ledger.
+ */
+async function applyRetention(ledger) {
+  const pruned = ledger.setRetention((await readSettings()).retention);
+  if (pruned > 0) scheduleSave();
+  return ledger;
+}
+
 async function eraseLedger() {
   await ledgerReady();
   await restoreTabPosts();
-  ledgerStart = Promise.resolve(new Ledger());
+  ledgerStart = Promise.resolve(new Ledger((await readSettings()).retention));
   tabPosts.clear();
   await api.storage.session?.remove(TAB_POSTS_SESSION_KEY).catch(() => {});
   dirty = false;
@@ -326,9 +438,15 @@ async function eraseLedger() {
   await saving;
   const all = await api.storage.local.get(null);
   const keys = Object.keys(all).filter(
-    (key) => key === LEDGER_KEY || key === LEDGER_BACKUP_KEY || key === LEDGER_NOTICE_KEY || key.startsWith(LEDGER_DAMAGED_PREFIX),
+    (key) =>
+      key === LEDGER_KEY ||
+      key === LEDGER_BACKUP_KEY ||
+      key === LEDGER_NOTICE_KEY ||
+      key.startsWith(LEDGER_DAMAGED_PREFIX) ||
+      key.startsWith(LEDGER_NEWER_PREFIX),
   );
   await api.storage.local.remove(keys);
+  await forgetWal([...walPending.keys()]);
   return null;
 }
 
@@ -415,12 +533,22 @@ async function handle(message, sender) {
       return (await ledgerReady()).creators(query, limit);
     }
     case MSG.LEDGER_CORRECT: {
-      if (!fromExtensionPage(sender)) throw new Error('ledger-correct is accepted from extension pages only');
       if (typeof message.postId !== 'string') throw new Error('ledger-correct needs a post id');
+      // From a TikTok tab (the hint's buttons): only a post that tab has shown.
+      if (!fromExtensionPage(sender) && !(await tabShowed(sender.tab?.id, message.postId))) {
+        throw new Error('ledger-correct from a tab is accepted only for a post that tab showed');
+      }
       const ledger = await ledgerReady();
       ledger.correct(message.postId, message.correction ?? null);
       scheduleSave();
       return ledger.post(message.postId);
+    }
+    case MSG.LEDGER_POST: {
+      if (typeof message.postId !== 'string') throw new Error('ledger-post needs a post id');
+      const ledger = await ledgerReady();
+      const post = ledger.post(message.postId);
+      const handle = post?.creator ?? (typeof message.creator === 'string' ? message.creator.trim().replace(/^@/, '') : '');
+      return { post: post ?? null, creator: handle ? (ledger.creator(handle) ?? null) : null };
     }
     case MSG.LEDGER_EXPORT: {
       if (!fromExtensionPage(sender)) throw new Error('ledger-export is accepted from extension pages only');
@@ -445,6 +573,27 @@ async function handle(message, sender) {
       await ledgerReady();
       await saveNow(true);
       return null;
+    }
+    case MSG.LEDGER_CREATOR: {
+      if (typeof message.handle !== 'string' || message.handle.trim() === '') throw new Error('ledger-creator needs a handle');
+      return (await ledgerReady()).creator(message.handle.trim().replace(/^@/, ''));
+    }
+    case MSG.SET_RETENTION: {
+      if (!fromExtensionPage(sender)) throw new Error('set-retention is accepted from extension pages only');
+      if (!validRetention(message.retention)) throw new Error('set-retention needs a whole number of posts in range');
+      const settings = await writeSettings({ retention: message.retention });
+      const ledger = await ledgerReady();
+      const pruned = ledger.setRetention(settings.retention);
+      if (pruned > 0) {
+        dirty = true;
+        await saveNow();
+      }
+      return { ...settings, pruned, size: ledger.size };
+    }
+    case MSG.SET_LANGUAGE: {
+      if (!fromExtensionPage(sender)) throw new Error('set-language is accepted from extension pages only');
+      if (message.language !== 'auto' && !LANGUAGES.includes(message.language)) throw new Error('set-language needs auto, en, id or vi');
+      return writeSettings({ language: message.language });
     }
     case MSG.LEDGER_DISMISS_NOTICE: {
       if (!fromExtensionPage(sender)) throw new Error('ledger-dismiss-notice is accepted from extension pages only');
@@ -487,6 +636,8 @@ api.storage.onChanged.addListener((changes) => {
   const before = normalizeSettings(change.oldValue);
   const after = normalizeSettings(change.newValue);
   if (before.enabled !== after.enabled || !change.oldValue) refreshBadge(after).catch(() => {});
+  // A retention changed elsewhere (another device, through sync) applies to the loaded ledger too.
+  if (before.retention !== after.retention && ledgerStart) ledgerStart.then(applyRetention).catch(() => {});
 });
 api.runtime.onInstalled.addListener(() => refreshBadge().catch(() => {}));
 api.runtime.onStartup?.addListener(() => refreshBadge().catch(() => {}));

@@ -33,18 +33,26 @@ export const MSG = Object.freeze({
   LEDGER_TAB_SUMMARY: 'ledger-tab-summary',
   /** Creators whose handle contains `query`, most recently seen first. */
   LEDGER_CREATORS: 'ledger-creators',
-  /** The user's correction of one post (extension pages only). */
+  /** The user's correction of one post (extension pages, or the hint in a tab that showed the post). */
   LEDGER_CORRECT: 'ledger-correct',
+  /** One post's ledger record (with the user's correction) and its creator's numbers (the hint's "Why?"). */
+  LEDGER_POST: 'ledger-post',
   /** The whole ledger as JSON and the per-creator CSV (extension pages only). */
   LEDGER_EXPORT: 'ledger-export',
   /** Merge an exported JSON file into the ledger (extension pages only). */
   LEDGER_IMPORT: 'ledger-import',
-  /** Erase every ledger record, its backup, damaged copies and notice (extension pages only). */
+  /** Erase every ledger record, its backup, the copies kept aside (damaged, newer) and notice (extension pages only). */
   LEDGER_ERASE: 'ledger-erase',
   /** Write the ledger to storage now (pending changes or not). */
   LEDGER_FLUSH: 'ledger-flush',
   /** Remove the ledger notice (extension pages only). */
   LEDGER_DISMISS_NOTICE: 'ledger-dismiss-notice',
+  /** One creator's numbers and "why" breakdown (the profile banner), or null when never seen. */
+  LEDGER_CREATOR: 'ledger-creator',
+  /** Set how many posts the ledger keeps (extension pages only); the worker prunes at once. */
+  SET_RETENTION: 'set-retention',
+  /** Set the extension's language: `auto` (the browser's) or one of {@link LANGUAGES} (extension pages only). */
+  SET_LANGUAGE: 'set-language',
 });
 
 /** storage.local keys of the ledger (written by the service worker only). */
@@ -52,7 +60,12 @@ export const LEDGER_KEY = 'ledger';
 export const LEDGER_BACKUP_KEY = 'ledger_backup';
 /** A damaged ledger text is kept under this prefix + the time (ms) it was found. */
 export const LEDGER_DAMAGED_PREFIX = 'ledger_damaged_';
-/** `{kind: 'damaged'|'restored_backup'|'pruned'|'save_failed', detail, at}`: shown by the popup. */
+/** A ledger written by a newer version (after a downgrade) is kept, unchanged, under this prefix + the time. */
+export const LEDGER_NEWER_PREFIX = 'ledger_newer_';
+/**
+ * `{kind: 'damaged'|'restored_backup'|'newer_version'|'pruned'|'save_failed', detail, at}`: shown by the
+ * popup.
+ */
 export const LEDGER_NOTICE_KEY = 'ledgerNotice';
 /** The largest ledger file the options page may import. */
 export const MAX_LEDGER_IMPORT_CHARS = 64 * 1024 * 1024;
@@ -69,10 +82,18 @@ export const MAX_BATCH = 2000;
 /** The key under which the service worker stores {@link Settings}. */
 export const SETTINGS_KEY = 'settings';
 
+/** The languages the extension is translated into (its _locales), besides `auto` (the browser's). */
+export const LANGUAGES = Object.freeze(['en', 'id', 'vi']);
+
+/** How many posts the ledger may keep: the retention setting's bounds and default (src/ledger.rs). */
+export const RETENTION = Object.freeze({ min: 1, max: 500_000, default: 50_000 });
+
 /** @type {Readonly<Settings>} */
 export const DEFAULT_SETTINGS = Object.freeze({
   enabled: true,
   show: Object.freeze({ undisclosed: true, unclear: true, self_promo: true, disclosed: true, organic: false }),
+  retention: RETENTION.default,
+  language: 'auto',
 });
 
 /**
@@ -80,6 +101,8 @@ export const DEFAULT_SETTINGS = Object.freeze({
  * @property {boolean} enabled  Whether hints are shown on TikTok.
  * @property {Record<HintKind, boolean>} show  Which kinds of hint are shown (the verdict is always
  *   recorded on the card; this only decides whether a visible hint is drawn).
+ * @property {number} retention  How many posts the ledger keeps (the oldest seen are pruned first).
+ * @property {'auto'|'en'|'id'|'vi'} language  The language of every extension text; `auto` = the browser's.
  */
 
 /** @typedef {'undisclosed'|'unclear'|'self_promo'|'disclosed'|'organic'} HintKind */
@@ -153,16 +176,24 @@ export const DEFAULT_SETTINGS = Object.freeze({
  * @typedef {{type: 'ledger-creators', query?: string, limit?: number}} LedgerCreatorsMessage Reply: CreatorSummary[]
  * @typedef {{type: 'ledger-correct', postId: string, correction: 'not_an_ad'|'is_an_ad'|null}} LedgerCorrectMessage
  *   Reply: the post's record
+ * @typedef {{type: 'ledger-post', postId: string, creator?: string}} LedgerPostMessage
+ *   Reply: {post: the post's record|null, creator: CreatorSummary|null} (`creator`: whose numbers, when the
+ *   ledger does not hold the post)
  * @typedef {{type: 'ledger-export'}} LedgerExportMessage                                Reply: {json: string, csv: string}
  * @typedef {{type: 'ledger-import', text: string}} LedgerImportMessage
  *   Reply: {added, merged, conflicts, skipped, pruned}
  * @typedef {{type: 'ledger-erase'}} LedgerEraseMessage                                  Reply: null
  * @typedef {{type: 'ledger-flush'}} LedgerFlushMessage                                  Reply: null
  * @typedef {{type: 'ledger-dismiss-notice'}} LedgerDismissNoticeMessage                Reply: null
+ * @typedef {{type: 'ledger-creator', handle: string}} LedgerCreatorMessage              Reply: CreatorSummary|null
+ *   (with `top_signals`)
+ * @typedef {{type: 'set-retention', retention: number}} SetRetentionMessage            Reply: Settings
+ * @typedef {{type: 'set-language', language: string}} SetLanguageMessage               Reply: Settings
  * @typedef {ClassifyPostsMessage|GetSettingsMessage|SetEnabledMessage|EngineInfoMessage|ClassifyCardsMessage|
  *   ReadTikTokJsonMessage|TikTokPageRulesMessage|SetShowMessage|ReportCountsMessage|RecordVerdictsMessage|
  *   LedgerTabSummaryMessage|LedgerCreatorsMessage|LedgerCorrectMessage|LedgerExportMessage|LedgerImportMessage|
- *   LedgerEraseMessage|LedgerFlushMessage|LedgerDismissNoticeMessage} Message
+ *   LedgerEraseMessage|LedgerFlushMessage|LedgerDismissNoticeMessage|LedgerCreatorMessage|LedgerPostMessage|SetRetentionMessage|
+ *   SetLanguageMessage} Message
  */
 
 /**
@@ -183,6 +214,8 @@ export const DEFAULT_SETTINGS = Object.freeze({
  * @property {boolean} enough_to_judge
  * @property {number} corrections
  * @property {number} last_seen  ms since the epoch
+ * @property {{signal: string, posts: number}[]} [top_signals]  the most frequent signal kinds of the
+ *   creator's commercial posts (`ledger-creator` and the popup's tab creators only)
  */
 
 /**
@@ -220,10 +253,14 @@ export async function send(message) {
  * @returns {Settings}
  */
 export function normalizeSettings(stored) {
-  const settings = { enabled: DEFAULT_SETTINGS.enabled, show: { ...DEFAULT_SETTINGS.show } };
+  const settings = { ...DEFAULT_SETTINGS, show: { ...DEFAULT_SETTINGS.show } };
   if (stored && typeof stored === 'object') {
-    const { enabled, show } = /** @type {Record<string, unknown>} */ (stored);
+    const { enabled, show, retention, language } = /** @type {Record<string, unknown>} */ (stored);
     if (typeof enabled === 'boolean') settings.enabled = enabled;
+    if (validRetention(retention)) settings.retention = retention;
+    if (language === 'auto' || LANGUAGES.includes(/** @type {string} */ (language))) {
+      settings.language = /** @type {Settings['language']} */ (language);
+    }
     if (show && typeof show === 'object') {
       for (const kind of HINT_KINDS) {
         const value = /** @type {Record<string, unknown>} */ (show)[kind];
@@ -232,4 +269,13 @@ export function normalizeSettings(stored) {
     }
   }
   return settings;
+}
+
+/**
+ * Whether `value` is an allowed retention (a whole number of posts within {@link RETENTION}).
+ * @param {unknown} value
+ * @returns {value is number}
+ */
+export function validRetention(value) {
+  return Number.isInteger(value) && /** @type {number} */ (value) >= RETENTION.min && /** @type {number} */ (value) <= RETENTION.max;
 }

@@ -162,6 +162,53 @@ export function swEval(serviceWorker, fn, arg) {
 }
 
 /**
+ * Poll the service worker until its ledger holds `size` posts (the content scripts report once per frame).
+ * @param {import('playwright-core').Worker} serviceWorker
+ * @param {number} size
+ */
+export async function waitForLedgerSize(serviceWorker, size, timeout = 15_000) {
+  let have = -1;
+  for (const end = Date.now() + timeout; Date.now() < end; ) {
+    have = await swEval(serviceWorker, async () => (await globalThis.deinfluencer.ledger()).size);
+    if (have === size) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`the ledger holds ${have} posts, want ${size}`);
+}
+
+/**
+ * Stop the extension's service worker as Chrome does when it kills an idle or stuck worker (CDP
+ * `ServiceWorker.stopAllWorkers`, through `page`'s session), then wake a new one by opening an extension
+ * page. Returns the worker: Playwright's handle (same target) then evaluates in the new worker's realm.
+ * @param {import('playwright-core').BrowserContext} context
+ * @param {import('playwright-core').Page} page  any open page
+ * @param {string} extensionId
+ */
+export async function restartServiceWorker(context, page, extensionId) {
+  const cdp = await context.newCDPSession(page);
+  let status = '';
+  cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
+    for (const v of versions) if (v.scriptURL.startsWith(`chrome-extension://${extensionId}/`)) status = v.runningStatus;
+  });
+  const reached = async (wanted) => {
+    for (const end = Date.now() + 15_000; status !== wanted; await new Promise((resolve) => setTimeout(resolve, 20))) {
+      if (Date.now() > end) throw new Error(`the service worker is ${status}, not ${wanted}`);
+    }
+  };
+  await cdp.send('ServiceWorker.enable');
+  await cdp.send('ServiceWorker.stopAllWorkers');
+  await reached('stopped');
+  const waker = await context.newPage();
+  await waker.goto(`chrome-extension://${extensionId}/options.html`);
+  await reached('running');
+  await waker.close();
+  await cdp.detach();
+  const serviceWorker = context.serviceWorkers().find((worker) => worker.url().startsWith(`chrome-extension://${extensionId}/`));
+  if (!serviceWorker) throw new Error('the service worker did not start again');
+  return serviceWorker;
+}
+
+/**
  * Launch, run `fn`, and always close. On failure, save a screenshot of every open page to
  * tests/e2e/artifacts/ before re-throwing.
  * @param {import('node:test').TestContext} t
