@@ -20,6 +20,7 @@ import { LEDGER_KEY, MSG, SETTINGS_KEY, normalizeSettings, send } from '../messa
 import { msg, useLanguage } from '../i18n.js';
 import { count, percent } from '../ledger-ui.js';
 import { pageTheme } from './overlay.js';
+import { PALETTE_CSS } from './palette.js';
 import { pageTypeFor } from './page.js';
 
 export const BANNER_TAG = 'deinfluencer-banner';
@@ -28,27 +29,9 @@ const REFRESH_MS = 400;
 /** DOM changes are looked at once per this many ms (the callback itself does nothing else). */
 const CHECK_MS = 150;
 
-const CSS = `
+const CSS = `${PALETTE_CSS}
 :host {
-  --bg: #ffffff;
-  --fg: #161823;
-  --muted: #3d3f4a;
-  --line: #8a8b91;
-  --accent: #b3261e;
-  --focus: #0b57d0;
-  --bar: #e8e8ec;
-  color-scheme: light;
   font: 400 14px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Helvetica Neue", Arial, sans-serif;
-}
-:host([data-theme="dark"]) {
-  --bg: #1e1f24;
-  --fg: #f4f4f6;
-  --muted: #d2d3d8;
-  --line: #6b6c74;
-  --accent: #ffb4a8;
-  --focus: #a8c7fa;
-  --bar: #34363d;
-  color-scheme: dark;
 }
 * { box-sizing: border-box; }
 section {

@@ -18,6 +18,7 @@
  * only: a caption that carries markup stays text.
  */
 import { msg } from '../i18n.js';
+import { PALETTE_CSS } from './palette.js';
 
 export const HOST_TAG = 'deinfluencer-hint';
 export const POSITIONED_ATTRIBUTE = 'data-deinfluencer-positioned';
@@ -70,7 +71,7 @@ export function setHintActions(value) {
 
 // ---- styles (one constructed sheet shared by every hint; a <style> element where that fails) ----
 
-const CSS = `
+const CSS = `${PALETTE_CSS}
 /* No "all: initial" / "all: unset": each expands to every CSS property, on every hint. The page reaches
    into a shadow tree only through inherited properties: those are reset here (the host's own box is
    pinned by inline !important styles), the rest are set where they matter. */
@@ -110,22 +111,6 @@ const CSS = `
   max-width: calc(100% - 16px);
   contain: layout style;
   font: 600 13px/1.3 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Helvetica Neue", Arial, sans-serif;
-  --bg: #ffffff;
-  --fg: #161823;
-  --muted: #3d3f4a;
-  --line: #8a8b91;
-  --accent: #b3261e;
-  --focus: #0b57d0;
-  color-scheme: light;
-}
-:host([data-theme="dark"]) {
-  --bg: #1e1f24;
-  --fg: #f4f4f6;
-  --muted: #d2d3d8;
-  --line: #6b6c74;
-  --accent: #ffb4a8;
-  --focus: #a8c7fa;
-  color-scheme: dark;
 }
 :host([data-kind="undisclosed"]) { --accent: #b3261e; }
 :host([data-kind="unclear"]) { --accent: #8a4b00; }
