@@ -290,8 +290,22 @@ impl<F: FnMut(usize, char)> FoldSink for OriginSink<'_, F> {
 /// Returns whether the spaced-letter pass may change the text ([`JoinCheck`], computed on the way).
 #[inline(always)]
 fn fold_chars(original: &str, text: &mut String, sink: &mut impl FoldSink) -> bool {
-    let table = table();
     let mut check = JoinCheck::default();
+    if original.is_ascii() {
+        // All ASCII (handles, most hashtags and many captions): copied and lower-cased in bulk; only
+        // the spaced-letter check looks at each byte.
+        for &b in original.as_bytes() {
+            check.feed(ASCII_CLASS[usize::from(b & 0x7F)]);
+        }
+        let from = text.len();
+        text.push_str(original);
+        if let Some(copied) = text.get_mut(from..) {
+            copied.make_ascii_lowercase();
+        }
+        sink.ascii(0, original.len() as u32);
+        return check.found;
+    }
+    let table = table();
     for (i, c) in original.char_indices() {
         if c.is_ascii() {
             // ASCII (most characters of most captions): one byte each, its class from a table.

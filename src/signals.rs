@@ -612,8 +612,9 @@ fn deleet(key: &str) -> String {
 }
 
 /// Whether `tag` already stands in the folded caption as `#tag` (or `@tag`): some non-overlapping
-/// occurrence of `tag` (leftmost first) right after the sigil.
-fn is_inline(caption: &str, sigil: char, tag: &str) -> bool {
+/// occurrence of `tag` (leftmost first) right after the sigil. `signs`: where the caption has the
+/// sigil ([`Tags`]).
+fn is_inline(caption: &str, signs: &[usize], sigil: char, tag: &str) -> bool {
     if tag.contains(sigil) {
         // The sigil inside the tag makes overlapping occurrences matter: keep the exact scan.
         return caption
@@ -621,18 +622,13 @@ fn is_inline(caption: &str, sigil: char, tag: &str) -> bool {
             .any(|(at, _)| caption[..at].ends_with(sigil));
     }
     // Without the sigil in the tag, an occurrence right after a sigil can never overlap an earlier
-    // one, so looking at each sigil is the same test, without building a substring searcher for
-    // every hashtag of every post. The sigils are ASCII: a byte scan finds them.
-    let Ok(sigil) = u8::try_from(sigil) else {
-        return caption
-            .match_indices(sigil)
-            .any(|(at, sig)| caption[at + sig.len()..].starts_with(tag));
-    };
-    let bytes = caption.as_bytes();
-    bytes
-        .iter()
-        .enumerate()
-        .any(|(at, &b)| b == sigil && bytes[at + 1..].starts_with(tag.as_bytes()))
+    // one, so looking at each sigil (found once per caption) is the same test, without building a
+    // substring searcher for every hashtag of every post.
+    signs.iter().any(|&at| {
+        caption
+            .get(at + sigil.len_utf8()..)
+            .is_some_and(|rest| rest.starts_with(tag))
+    })
 }
 
 /// A hashtag body for lookup: folded, without `_`, `-` and `.` (`#quảng_cáo` = `#quangcao`).
@@ -669,7 +665,8 @@ struct Scratch {
     sticker: Folded,
     /// One folded hashtag, mention, handle, display name or music title at a time.
     folded: String,
-    tags: Tags,
+    caption_tags: Tags,
+    sticker_tags: Tags,
 }
 
 thread_local! {
@@ -714,18 +711,34 @@ struct Tags {
     /// (start of `#`, end of body)
     hashtags: Vec<(usize, usize)>,
     mentions: Vec<(usize, usize)>,
+    /// Every `#` and every `@`, tag or not (for [`is_inline`]).
+    hash_signs: Vec<usize>,
+    at_signs: Vec<usize>,
 }
 
 /// Fill `tags` (cleared first) with the hashtags and mentions of `folded`.
 fn find_tags(folded: &str, tags: &mut Tags) {
     let bytes = folded.as_bytes();
-    let Tags { hashtags, mentions } = tags;
+    let Tags {
+        hashtags,
+        mentions,
+        hash_signs,
+        at_signs,
+    } = tags;
     hashtags.clear();
     mentions.clear();
+    hash_signs.clear();
+    at_signs.clear();
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
         if b == b'#' || b == b'@' {
+            // A tag's body has no sigil in it, so skipping bodies below misses none.
+            if b == b'#' {
+                hash_signs.push(i);
+            } else {
+                at_signs.push(i);
+            }
             let body_start = i + 1;
             let mut end = body_start;
             for (off, c) in folded[body_start..].char_indices() {
@@ -829,7 +842,8 @@ impl Matcher {
             caption: folded_caption,
             sticker: folded_sticker,
             folded,
-            tags,
+            caption_tags: tags,
+            sticker_tags,
         } = scratch;
         let caption = cap(&post.caption);
         // The caption's scripts are counted while it is folded (no second pass for the language).
@@ -860,14 +874,21 @@ impl Matcher {
         for sticker in &post.stickers {
             let s = cap(sticker);
             folded_sticker.refold(s, |_, _| {});
-            self.scan_text(s, folded_sticker, Field::Sticker, lang, tags, &mut out);
+            self.scan_text(
+                s,
+                folded_sticker,
+                Field::Sticker,
+                lang,
+                sticker_tags,
+                &mut out,
+            );
         }
         // Structured hashtags and mentions that the caption does not already carry inline.
         for tag in &post.hashtags {
             let tag = cap(tag.trim_start_matches(['#', '＃']));
             fold_text_into(tag, folded);
             let key = hashtag_key(folded);
-            if key.is_empty() || is_inline(&folded_caption.text, '#', folded) {
+            if key.is_empty() || is_inline(&folded_caption.text, &tags.hash_signs, '#', folded) {
                 continue;
             }
             self.scan_hashtag(tag, 0, tag.len(), &key, Field::Hashtag, lang, &mut out);
@@ -876,7 +897,7 @@ impl Matcher {
             let m = cap(mention.trim_start_matches('@'));
             fold_text_into(m, folded);
             let key = hashtag_key(folded);
-            if key.is_empty() || is_inline(&folded_caption.text, '@', folded) {
+            if key.is_empty() || is_inline(&folded_caption.text, &tags.at_signs, '@', folded) {
                 continue;
             }
             self.scan_mention(m, 0, m.len(), &key, Field::Mention, &mut out);
@@ -1132,7 +1153,10 @@ impl Matcher {
             .as_bytes()
             .get(..BRAND_HEAD)
             .is_some_and(|h| self.brand_heads.contains(h));
-        for &len in self.brand_prefix_lengths.iter().filter(|_| head_known) {
+        if !head_known {
+            return None;
+        }
+        for &len in &self.brand_prefix_lengths {
             if len + 3 > key.len() {
                 break;
             }
