@@ -132,6 +132,13 @@ fn fold_wide(t: &FoldTable, c: char, out: &mut String, mut check: JoinCheck) -> 
         check.feed(class);
         return check;
     }
+    if (EMOJI_START..=0x1FAFF).contains(&(c as u32)) {
+        // Emoji (frequent in captions) are kept as they are, and are spacers unless alphanumeric
+        // (the enclosed letters): what `char_class` says, without its general tests.
+        out.push(c);
+        check.feed(if is_alnum(c) { WORD } else { SPACER });
+        return check;
+    }
     fold_wide_rare(t, c, out, check)
 }
 
@@ -249,6 +256,8 @@ fn alnum_bits() -> &'static [u64] {
 trait FoldSink {
     /// The ASCII bytes `start..end` of the original, each folded to one byte, now at the end of the text.
     fn ascii(&mut self, start: u32, end: u32);
+    /// The ASCII byte `at` of the original, folded to the last byte of the text.
+    fn ascii_char(&mut self, at: u32);
     /// The non-ASCII character `c` at `start..end` of the original, folded to `text[before..after]`.
     fn wide(&mut self, before: usize, after: usize, start: u32, end: u32, c: char);
 }
@@ -257,6 +266,8 @@ trait FoldSink {
 impl FoldSink for () {
     #[inline(always)]
     fn ascii(&mut self, _: u32, _: u32) {}
+    #[inline(always)]
+    fn ascii_char(&mut self, _: u32) {}
     #[inline(always)]
     fn wide(&mut self, _: usize, _: usize, _: u32, _: u32, _: char) {}
 }
@@ -273,6 +284,12 @@ impl<F: FnMut(usize, char)> FoldSink for OriginSink<'_, F> {
     fn ascii(&mut self, start: u32, end: u32) {
         self.chars += (end - start) as usize;
         self.origin.extend((start..end).map(|b| (b, b + 1)));
+    }
+
+    #[inline(always)]
+    fn ascii_char(&mut self, at: u32) {
+        self.chars += 1;
+        self.origin.push((at, at + 1));
     }
 
     #[inline(always)]
@@ -311,7 +328,7 @@ fn fold_chars(original: &str, text: &mut String, sink: &mut impl FoldSink) -> bo
             // ASCII (most characters of most captions): one byte each, its class from a table.
             text.push(c.to_ascii_lowercase());
             check.feed(ASCII_CLASS[usize::from(c as u8 & 0x7F)]);
-            sink.ascii(i as u32, i as u32 + 1);
+            sink.ascii_char(i as u32);
         } else {
             let before = text.len();
             check = fold_wide(table, c, text, check);
