@@ -473,7 +473,11 @@ fn has_pair(text: &str) -> bool {
     let mut seen = Seen::Nothing;
     let mut prev_word = false;
     for c in text.chars() {
-        let class = char_class(c);
+        let class = if c.is_ascii() {
+            ASCII_CLASS[usize::from(c as u8 & 0x7F)]
+        } else {
+            char_class(c)
+        };
         let word = class == WORD;
         seen = match (seen, class) {
             (Seen::Second, _) if !word => return true,
@@ -626,5 +630,33 @@ mod tests {
     #[test]
     fn fold_term_collapses_spaces() {
         assert_eq!(fold_term("  Paid   Partnership "), "paid partnership");
+    }
+
+    #[test]
+    fn refolding_into_used_buffers_leaves_nothing_behind() {
+        let texts = [
+            "S P O N S O R E D, and a much longer caption after it",
+            "#Ad",
+            "",
+            "Quảng Cáo 🔥 s.p.o.n.s.o.r.e.d ＃ａｄ",
+            "ß",
+        ];
+        let mut reused = Folded::default();
+        let mut reused_text = String::from("left over");
+        for t in texts.iter().chain(texts.iter().rev()) {
+            let fresh = fold(t);
+            reused.refold(t, |_, _| {});
+            assert_eq!(reused.text, fresh.text, "{t:?}");
+            assert_eq!(reused.origin, fresh.origin, "{t:?}");
+            fold_text_into(t, &mut reused_text);
+            assert_eq!(reused_text, fresh.text, "{t:?}");
+        }
+    }
+
+    #[test]
+    fn sees_every_non_ascii_character_with_its_index() {
+        let mut seen = Vec::new();
+        Folded::default().refold("ab ệ🔥c đ", |at, c| seen.push((at, c)));
+        assert_eq!(seen, vec![(3, 'ệ'), (4, '🔥'), (7, 'đ')]);
     }
 }
