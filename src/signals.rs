@@ -319,7 +319,7 @@ pub struct Matcher {
     hashtag_suffixes: Vec<(String, usize)>,
     /// Shop-account words, matched against handles, display names and music titles.
     shop_words: Vec<usize>,
-    shop_matcher: AhoCorasick,
+    shop_matcher: OverlappingDfa,
     brand_tags: FxMap<String, BrandTag>,
     /// Byte lengths of the distinctive (non-generic, 6+ character) brand tags, ascending.
     brand_prefix_lengths: Vec<usize>,
@@ -414,6 +414,59 @@ fn compile<P: AsRef<[u8]>>(
         })
 }
 
+/// Every match of a few short patterns, overlapping, in order of their end (then of pattern order
+/// within one state), as `AhoCorasick::find_overlapping_iter` reports them: the same DFA the crate
+/// picks for so few patterns, walked by a plain byte loop instead of the crate's resumable iterator
+/// (the shop words are looked for in every handle and music title).
+struct OverlappingDfa {
+    dfa: aho_corasick::dfa::DFA,
+}
+
+impl OverlappingDfa {
+    fn new<P: AsRef<[u8]>>(patterns: &[P], what: &str) -> Result<OverlappingDfa, LexiconError> {
+        aho_corasick::dfa::Builder::new()
+            .match_kind(MatchKind::Standard)
+            .build(patterns)
+            .map(|dfa| OverlappingDfa { dfa })
+            .map_err(|e| LexiconError {
+                file: "(all languages)".into(),
+                message: format!("could not compile the {what} matcher: {e}"),
+            })
+    }
+
+    /// Calls `found(pattern, start, end)` for each match until it returns true.
+    fn for_each_match(&self, haystack: &str, mut found: impl FnMut(usize, usize, usize) -> bool) {
+        use aho_corasick::Anchored;
+        use aho_corasick::automaton::Automaton;
+        let dfa = &self.dfa;
+        let Ok(mut sid) = dfa.start_state(Anchored::No) else {
+            return;
+        };
+        let mut report = |sid, end: usize| {
+            (0..dfa.match_len(sid)).any(|i| {
+                let pid = dfa.match_pattern(sid, i);
+                let start = end.saturating_sub(dfa.pattern_len(pid));
+                found(pid.as_usize(), start, end)
+            })
+        };
+        // An empty pattern matches before the first byte.
+        if dfa.is_match(sid) && report(sid, 0) {
+            return;
+        }
+        for (at, &b) in haystack.as_bytes().iter().enumerate() {
+            sid = dfa.next_state(Anchored::No, sid, b);
+            if dfa.is_special(sid) {
+                if dfa.is_dead(sid) {
+                    return;
+                }
+                if dfa.is_match(sid) && report(sid, at + 1) {
+                    return;
+                }
+            }
+        }
+    }
+}
+
 /// Priority when one folded phrase means different things in different languages.
 fn kind_rank(kind: MarkerKind) -> u8 {
     match kind {
@@ -493,7 +546,7 @@ impl Matcher {
             .iter()
             .map(|&i| terms[i].folded.as_str())
             .collect();
-        let shop_matcher = compile(&shop_patterns, MatchKind::Standard, "shop-account")?;
+        let shop_matcher = OverlappingDfa::new(&shop_patterns, "shop-account")?;
         let phrase_spaceless = patterns
             .iter()
             .map(|p| p.chars().any(is_spaceless_char))
@@ -1235,9 +1288,14 @@ impl Matcher {
         // The byte map is only needed on a hit (rare): fold the text alone first.
         fold_text_into(text, folded);
         let folded = folded.as_str();
-        for m in self.shop_matcher.find_overlapping_iter(folded) {
-            let t = &self.terms[self.shop_words[m.pattern().as_usize()]];
-            let (s, e) = (m.start(), m.end());
+        self.shop_matcher.for_each_match(folded, |pattern, s, e| {
+            let Some(t) = self
+                .shop_words
+                .get(pattern)
+                .and_then(|&i| self.terms.get(i))
+            else {
+                return false;
+            };
             let before = folded[..s].chars().next_back();
             let after = folded[e..].chars().next();
             let ok = if is_handle {
@@ -1259,9 +1317,9 @@ impl Matcher {
             if ok {
                 let (os, oe) = fold(text).original_range(s, e);
                 out.push(SignalKind::ShopAccount, field, text, os, oe, t.weight);
-                return;
             }
-        }
+            ok
+        });
     }
 
     fn scan_urls_in(&self, original: &str, field: Field, out: &mut Collector) {
