@@ -132,4 +132,49 @@ mod tests {
         fn assert_send_sync<T: Send + Sync>() {}
         assert_send_sync::<Engine>();
     }
+
+    fn post(id: &str, caption: &str, hashtags: &[&str], stickers: &[&str]) -> Post {
+        Post {
+            id: id.into(),
+            caption: caption.into(),
+            hashtags: hashtags.iter().map(|h| h.to_string()).collect(),
+            stickers: stickers.iter().map(|s| s.to_string()).collect(),
+            music_title: Some("nhạc nền - Shop Mỹ Phẩm".into()),
+            ..Post::default()
+        }
+    }
+
+    /// Scanning reuses per-thread buffers: a verdict must not depend on what was judged before it.
+    #[test]
+    fn a_verdict_does_not_depend_on_the_posts_judged_before() {
+        let engine = Engine::new().expect("builtin lexicons are valid");
+        let a = post(
+            "1",
+            "Giảm giá hôm nay, nhập mã MAI20 nhé #vinamilkpartner @samsungvietnam",
+            &["fyp", "lorealparishub"],
+            &[],
+        );
+        let b = post(
+            "2",
+            "s p o n s o r e d #ad #sp www.example.com/x ทดลอง 광고 and a much longer caption",
+            &["quảng_cáo", "xuhuong", "ExcitedToPartnerWithAcme"],
+            &["#ad sticker", "link in bio"],
+        );
+        let first_a = engine.judge(&a, Lang::Vi);
+        let first_b = engine.judge(&b, Lang::Vi);
+        assert!(first_a.evidence.len() >= 3 && first_b.evidence.len() >= 3);
+        for _ in 0..2 {
+            assert_eq!(engine.judge(&a, Lang::Vi), first_a);
+            assert_eq!(engine.judge(&b, Lang::Vi), first_b);
+        }
+        // Another thread has its own buffers (wasm32 has no threads).
+        #[cfg(not(target_arch = "wasm32"))]
+        let from_another_thread = std::thread::scope(|s| {
+            s.spawn(|| engine.judge(&a, Lang::Vi))
+                .join()
+                .expect("judging does not panic")
+        });
+        #[cfg(not(target_arch = "wasm32"))]
+        assert_eq!(from_another_thread, first_a);
+    }
 }

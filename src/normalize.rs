@@ -53,13 +53,16 @@ impl Folded {
     }
 }
 
-/// What one original character folds to.
+/// What one original character below [`TABLE_END`] folds to: the `len` bytes at `start` of the table's
+/// buffer (`len` 0: dropped, e.g. zero-width, bidi, combining marks), and the [`char_class`] of that
+/// piece when it is one character, `one` ([`MULTI`] when it is several, as `ß` → `ss`), so the common
+/// case pushes one character and the spaced-letter check needs no second look at the folded text.
 #[derive(Clone, Copy)]
-enum CharFold {
-    /// Dropped (zero-width, bidi, combining mark, variation selector).
-    Drop,
-    /// Maps to this string inside the shared table buffer.
-    Span(u32, u8),
+struct CharFold {
+    one: char,
+    start: u32,
+    len: u8,
+    class: u8,
 }
 
 struct FoldTable {
@@ -77,19 +80,22 @@ fn table() -> &'static FoldTable {
         let mut buffer = String::new();
         let mut scratch = String::new();
         for cp in 0..TABLE_END {
-            let Some(c) = char::from_u32(cp) else {
-                entries.push(CharFold::Drop);
-                continue;
-            };
             scratch.clear();
-            fold_slow(c, &mut scratch);
-            if scratch.is_empty() {
-                entries.push(CharFold::Drop);
-            } else {
-                let start = buffer.len() as u32;
-                buffer.push_str(&scratch);
-                entries.push(CharFold::Span(start, scratch.len() as u8));
+            if let Some(c) = char::from_u32(cp) {
+                fold_slow(c, &mut scratch);
             }
+            let mut chars = scratch.chars();
+            let (one, class) = match (chars.next(), chars.next()) {
+                (Some(one), None) => (one, char_class(one)),
+                _ => ('\0', MULTI),
+            };
+            entries.push(CharFold {
+                one,
+                start: buffer.len() as u32,
+                len: scratch.len() as u8,
+                class,
+            });
+            buffer.push_str(&scratch);
         }
         FoldTable { entries, buffer }
     })
@@ -114,20 +120,36 @@ fn fold_slow(c: char, out: &mut String) {
     }
 }
 
-/// Fold one character into `out`, using the table when possible.
-#[inline]
-fn fold_char(c: char, out: &mut String) {
+/// Fold one non-ASCII character into `out`, using the table when possible, and feed what it became to
+/// the spaced-letter check (by value and back, so the caller's loop keeps it in registers).
+#[inline(always)]
+fn fold_wide(t: &FoldTable, c: char, out: &mut String, mut check: JoinCheck) -> JoinCheck {
+    // The common case (Vietnamese and other Latin letters: one character in, one out) stays inline.
+    if let Some(&CharFold { one, class, .. }) = t.entries.get(c as usize)
+        && class != MULTI
+    {
+        out.push(one);
+        check.feed(class);
+        return check;
+    }
+    if (EMOJI_START..=0x1FAFF).contains(&(c as u32)) {
+        // Emoji (frequent in captions) are kept as they are, and are spacers unless alphanumeric
+        // (the enclosed letters): what `char_class` says, without its general tests.
+        out.push(c);
+        check.feed(if is_alnum(c) { WORD } else { SPACER });
+        return check;
+    }
+    fold_wide_rare(t, c, out, check)
+}
+
+/// [`fold_wide`] for the rest: dropped characters, several characters out, characters past the table.
+#[inline(never)]
+fn fold_wide_rare(t: &FoldTable, c: char, out: &mut String, mut check: JoinCheck) -> JoinCheck {
     let cp = c as u32;
-    if cp < 0x80 {
-        out.push(c.to_ascii_lowercase());
-    } else if cp < TABLE_END {
-        let t = table();
-        if let Some(CharFold::Span(start, len)) = t.entries.get(cp as usize) {
-            let (s, l) = (*start as usize, *len as usize);
-            if let Some(piece) = t.buffer.get(s..s + l) {
-                out.push_str(piece);
-            }
-        }
+    let before = out.len();
+    if let Some(&CharFold { start, len, .. }) = t.entries.get(cp as usize) {
+        let (s, l) = (start as usize, usize::from(len));
+        out.push_str(t.buffer.get(s..s + l).unwrap_or(""));
     } else if (0x3041..=0x9FFF).contains(&cp)
         || (0xAC00..=0xD7A3).contains(&cp)
         || (0x1F000..=0x1FAFF).contains(&cp)
@@ -137,6 +159,10 @@ fn fold_char(c: char, out: &mut String) {
     } else {
         fold_slow(c, out);
     }
+    if let Some(piece) = out.get(before..) {
+        piece.chars().for_each(|p| check.feed(char_class(p)));
+    }
+    check
 }
 
 /// Separators that may sit between the letters of a spaced-out marker.
@@ -146,6 +172,45 @@ fn is_spacer(c: char) -> bool {
         ' ' | '.' | '-' | '_' | '*' | '·' | '•' | '/' | '|' | '~' | '+'
     ) || (c as u32) >= 0x2190 && !is_alnum(c) && !is_invisible(c)
 }
+
+/// [`char_class`] bits: a word character (letter or digit), or a spacer. No character is both.
+const WORD: u8 = 1;
+const SPACER: u8 = 2;
+/// In a [`CharFold`]: the piece has several characters, each classified on its own.
+const MULTI: u8 = 4;
+
+/// What the spaced-letter check needs to know of a folded character.
+#[inline]
+fn char_class(c: char) -> u8 {
+    if is_word(c) {
+        WORD
+    } else if is_spacer(c) {
+        SPACER
+    } else {
+        0
+    }
+}
+
+/// [`char_class`] of every ASCII character (folding keeps the class: only letters change case).
+const ASCII_CLASS: [u8; 128] = {
+    let mut classes = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        classes[b] = if c.is_ascii_alphanumeric() {
+            WORD
+        } else if matches!(
+            c,
+            b' ' | b'.' | b'-' | b'_' | b'*' | b'/' | b'|' | b'~' | b'+'
+        ) {
+            SPACER
+        } else {
+            0
+        };
+        b += 1;
+    }
+    classes
+};
 
 /// Emoji and pictograph block covered by the alphanumeric bitmap (folded captions are full of emoji).
 const EMOJI_START: u32 = 0x1F000;
@@ -187,29 +252,89 @@ fn alnum_bits() -> &'static [u64] {
     })
 }
 
-/// Fold every character of `original` into `text`, calling `mark(len_before, len_after, start, end)`
-/// for each original character (`start..end` its byte range). No spaced-letter joining here.
-/// Returns whether the spaced-letter pass may change the text ([`JoinCheck`], computed on the way).
-#[inline]
-fn fold_chars(
-    original: &str,
-    text: &mut String,
-    mut mark: impl FnMut(usize, usize, u32, u32),
-) -> bool {
-    let mut check = JoinCheck::default();
-    for (i, c) in original.char_indices() {
-        let before = text.len();
-        if c.is_ascii() {
-            let l = c.to_ascii_lowercase();
-            text.push(l);
-            check.feed(l);
-        } else {
-            fold_char(c, text);
-            if let Some(piece) = text.get(before..) {
-                piece.chars().for_each(|p| check.feed(p));
-            }
+/// What [`fold_chars`] tells its caller about each piece of the original it folded.
+trait FoldSink {
+    /// The ASCII bytes `start..end` of the original, each folded to one byte, now at the end of the text.
+    fn ascii(&mut self, start: u32, end: u32);
+    /// The ASCII byte `at` of the original, folded to the last byte of the text.
+    fn ascii_char(&mut self, at: u32);
+    /// The non-ASCII character `c` at `start..end` of the original, folded to `text[before..after]`.
+    fn wide(&mut self, before: usize, after: usize, start: u32, end: u32, c: char);
+}
+
+/// Folding without the byte map.
+impl FoldSink for () {
+    #[inline(always)]
+    fn ascii(&mut self, _: u32, _: u32) {}
+    #[inline(always)]
+    fn ascii_char(&mut self, _: u32) {}
+    #[inline(always)]
+    fn wide(&mut self, _: usize, _: usize, _: u32, _: u32, _: char) {}
+}
+
+/// Builds [`Folded::origin`], and shows every non-ASCII character with its character index to `see`.
+struct OriginSink<'a, F: FnMut(usize, char)> {
+    origin: &'a mut Vec<(u32, u32)>,
+    chars: usize,
+    see: F,
+}
+
+impl<F: FnMut(usize, char)> FoldSink for OriginSink<'_, F> {
+    #[inline(always)]
+    fn ascii(&mut self, start: u32, end: u32) {
+        self.chars += (end - start) as usize;
+        self.origin.extend((start..end).map(|b| (b, b + 1)));
+    }
+
+    #[inline(always)]
+    fn ascii_char(&mut self, at: u32) {
+        self.chars += 1;
+        self.origin.push((at, at + 1));
+    }
+
+    #[inline(always)]
+    fn wide(&mut self, before: usize, after: usize, start: u32, end: u32, c: char) {
+        (self.see)(self.chars, c);
+        self.chars += 1;
+        for _ in before..after {
+            self.origin.push((start, end));
         }
-        mark(before, text.len(), i as u32, (i + c.len_utf8()) as u32);
+    }
+}
+
+/// Fold every character of `original` into `text`, telling `sink` where each piece came from. No
+/// spaced-letter joining here.
+/// Returns whether the spaced-letter pass may change the text ([`JoinCheck`], computed on the way).
+#[inline(always)]
+fn fold_chars(original: &str, text: &mut String, sink: &mut impl FoldSink) -> bool {
+    let mut check = JoinCheck::default();
+    if original.is_ascii() {
+        // All ASCII (handles, most hashtags and many captions): copied and lower-cased in bulk; only
+        // the spaced-letter check looks at each byte.
+        for &b in original.as_bytes() {
+            check.feed(ASCII_CLASS[usize::from(b & 0x7F)]);
+        }
+        let from = text.len();
+        text.push_str(original);
+        if let Some(copied) = text.get_mut(from..) {
+            copied.make_ascii_lowercase();
+        }
+        sink.ascii(0, original.len() as u32);
+        return check.found;
+    }
+    let table = table();
+    for (i, c) in original.char_indices() {
+        if c.is_ascii() {
+            // ASCII (most characters of most captions): one byte each, its class from a table.
+            text.push(c.to_ascii_lowercase());
+            check.feed(ASCII_CLASS[usize::from(c as u8 & 0x7F)]);
+            sink.ascii_char(i as u32);
+        } else {
+            let before = text.len();
+            check = fold_wide(table, c, text, check);
+            let end = i + c.len_utf8();
+            sink.wide(before, text.len(), i as u32, end as u32, c);
+        }
     }
     check.found
 }
@@ -219,42 +344,67 @@ fn fold_chars(
 /// Folds straight into the output string and its byte map; the char-by-char spaced-letter pass runs
 /// only when [`JoinCheck`] saw a lone letter followed by a spacer (most texts have none).
 pub fn fold(original: &str) -> Folded {
-    let mut text = String::with_capacity(original.len());
-    let mut origin: Vec<(u32, u32)> = Vec::with_capacity(original.len());
-    let may_join = fold_chars(original, &mut text, |before, after, s, e| {
-        for _ in before..after {
-            origin.push((s, e));
-        }
-    });
-    if may_join && has_pair(&text) {
-        let mut chars: Vec<(char, u32, u32)> = text
-            .char_indices()
-            .map(|(i, c)| {
-                let (s, e) = origin.get(i).copied().unwrap_or((0, 0));
-                (c, s, e)
-            })
-            .collect();
-        join_spaced_letters(&mut chars);
+    let mut folded = Folded::default();
+    folded.refold(original, |_, _| {});
+    folded
+}
+
+impl Folded {
+    /// [`fold`] `original` into this value, reusing its buffers (the engine keeps one per thread, so
+    /// judging a post allocates nothing here). `see(at, c)` is called with every non-ASCII character
+    /// `c` of `original` and its index among all its characters, so the engine counts scripts for
+    /// [`crate::signals::detect_language`] without a second pass.
+    pub fn refold(&mut self, original: &str, see: impl FnMut(usize, char)) {
+        let Folded { text, origin } = self;
         text.clear();
         origin.clear();
-        for (c, s, e) in chars {
-            text.push(c);
-            for _ in 0..c.len_utf8() {
-                origin.push((s, e));
+        text.reserve(original.len());
+        origin.reserve(original.len());
+        let mut sink = OriginSink {
+            origin,
+            chars: 0,
+            see,
+        };
+        let may_join = fold_chars(original, text, &mut sink);
+        let origin = sink.origin;
+        if may_join && has_pair(text) {
+            let mut chars: Vec<(char, u32, u32)> = text
+                .char_indices()
+                .map(|(i, c)| {
+                    let (s, e) = origin.get(i).copied().unwrap_or((0, 0));
+                    (c, s, e)
+                })
+                .collect();
+            join_spaced_letters(&mut chars);
+            text.clear();
+            origin.clear();
+            for (c, s, e) in chars {
+                text.push(c);
+                for _ in 0..c.len_utf8() {
+                    origin.push((s, e));
+                }
             }
         }
     }
-    Folded { text, origin }
 }
 
 /// `fold(original).text` without building the byte map (hashtags, mentions, dedupe keys).
 pub fn fold_text(original: &str) -> String {
-    let mut text = String::with_capacity(original.len());
-    if fold_chars(original, &mut text, |_, _, _, _| {}) && has_pair(&text) {
-        // Rare: let the full fold do the joining.
-        return fold(original).text;
-    }
+    let mut text = String::new();
+    fold_text_into(original, &mut text);
     text
+}
+
+/// [`fold_text`] into `text` (cleared first), reusing its buffer.
+pub fn fold_text_into(original: &str, text: &mut String) {
+    text.clear();
+    text.reserve(original.len());
+    if fold_chars(original, text, &mut ()) && has_pair(text) {
+        // Rare: let the full fold do the joining.
+        let joined = fold(original).text;
+        text.clear();
+        text.push_str(&joined);
+    }
 }
 
 /// Fold a term from a lexicon (no offsets needed). Whitespace is collapsed to single spaces.
@@ -281,58 +431,65 @@ fn is_word(c: char) -> bool {
     is_alnum(c)
 }
 
-/// Whether [`join_spaced_letters`] could change a text, fed one folded character at a time while
-/// folding (no second pass): some lone letter (no letter on either side), with at least two characters
-/// after it, is followed by a spacer. A run needs that to start; most texts have none.
-#[derive(Default)]
+/// Whether [`join_spaced_letters`] could change a text, fed the [`char_class`] of one folded character
+/// at a time while folding (no second pass): some lone letter (no letter on either side), with at least
+/// two characters after it, is followed by a spacer. A run needs that to start; most texts have none.
+#[derive(Default, Clone, Copy)]
 struct JoinCheck {
-    /// Characters fed so far (saturating).
-    seen: u32,
-    /// Word flags of the window `prev, cur, next` (false before the start of the text).
-    prev_word: bool,
-    cur_word: bool,
-    next: char,
-    next_word: bool,
+    /// The classes of the last three characters fed, two bits each, newest lowest: `prev`, `cur`,
+    /// `next` (0 before the start of the text, so nothing is found before three characters came).
+    window: u8,
     found: bool,
 }
 
 impl JoinCheck {
-    /// Called for every folded character: kept branch-light and inlined.
+    /// Called for every folded character: kept branch-free and inlined.
     #[inline(always)]
-    fn feed(&mut self, c: char) {
-        // `c` is the character after `next`, so once two came before it, `cur` has two after it.
-        self.found |= self.seen >= 2
-            && self.cur_word
-            && !self.prev_word
-            && !self.next_word
-            && is_spacer(self.next);
-        self.prev_word = self.cur_word;
-        self.cur_word = self.next_word;
-        self.next = c;
-        self.next_word = is_word(c);
-        self.seen = self.seen.saturating_add(1);
+    fn feed(&mut self, class: u8) {
+        // `class` is that of the character after `next`, so `cur` has two characters after it: `prev`
+        // not a word character, `cur` one, `next` a spacer.
+        const MASK: u8 = WORD << 4 | WORD << 2 | (WORD | SPACER);
+        const LONE_THEN_SPACER: u8 = WORD << 2 | SPACER;
+        self.found |= self.window & MASK == LONE_THEN_SPACER;
+        self.window = (self.window << 2 | (class & (WORD | SPACER))) & 0b11_1111;
     }
 }
 
 /// Whether some lone letter is followed, across one to three spacers, by another lone letter: every
 /// run [`join_spaced_letters`] joins starts so. The first check ([`JoinCheck`]) fires on ordinary
 /// prose ("a ", "I "); this one rules most of those texts out before the offset-carrying pass.
+/// One pass over the characters, allocating nothing.
 fn has_pair(text: &str) -> bool {
-    let chars: Vec<char> = text.chars().collect();
-    let word: Vec<bool> = chars.iter().map(|&c| is_word(c)).collect();
-    let n = chars.len();
-    let lone = |i: usize| word[i] && (i == 0 || !word[i - 1]) && (i + 1 >= n || !word[i + 1]);
-    (0..n).any(|i| {
-        if !lone(i) {
-            return false;
-        }
-        let j = i + 1;
-        let mut k = j;
-        while k < n && is_spacer(chars[k]) && k - j < 3 {
-            k += 1;
-        }
-        k > j && k < n && lone(k)
-    })
+    #[derive(Clone, Copy)]
+    enum Seen {
+        Nothing,
+        /// A letter with no letter before it.
+        Lone,
+        /// A lone letter, then this many spacers.
+        Spacers(u8),
+        /// A lone letter, spacers, then a letter with no letter before it (lone if no letter follows).
+        Second,
+    }
+    let mut seen = Seen::Nothing;
+    let mut prev_word = false;
+    for c in text.chars() {
+        let class = if c.is_ascii() {
+            ASCII_CLASS[usize::from(c as u8 & 0x7F)]
+        } else {
+            char_class(c)
+        };
+        let word = class == WORD;
+        seen = match (seen, class) {
+            (Seen::Second, _) if !word => return true,
+            (Seen::Lone, SPACER) => Seen::Spacers(1),
+            (Seen::Spacers(n), SPACER) if n < 3 => Seen::Spacers(n + 1),
+            (Seen::Spacers(_), WORD) => Seen::Second,
+            (_, WORD) if !prev_word => Seen::Lone,
+            _ => Seen::Nothing,
+        };
+        prev_word = word;
+    }
+    matches!(seen, Seen::Second)
 }
 
 /// Join `s p o n s o r e d`, `s.p.o.n.s.o.r.e.d`, `s🔥p🔥o🔥n…` and `# a d` into one word.
@@ -473,5 +630,33 @@ mod tests {
     #[test]
     fn fold_term_collapses_spaces() {
         assert_eq!(fold_term("  Paid   Partnership "), "paid partnership");
+    }
+
+    #[test]
+    fn refolding_into_used_buffers_leaves_nothing_behind() {
+        let texts = [
+            "S P O N S O R E D, and a much longer caption after it",
+            "#Ad",
+            "",
+            "Quảng Cáo 🔥 s.p.o.n.s.o.r.e.d ＃ａｄ",
+            "ß",
+        ];
+        let mut reused = Folded::default();
+        let mut reused_text = String::from("left over");
+        for t in texts.iter().chain(texts.iter().rev()) {
+            let fresh = fold(t);
+            reused.refold(t, |_, _| {});
+            assert_eq!(reused.text, fresh.text, "{t:?}");
+            assert_eq!(reused.origin, fresh.origin, "{t:?}");
+            fold_text_into(t, &mut reused_text);
+            assert_eq!(reused_text, fresh.text, "{t:?}");
+        }
+    }
+
+    #[test]
+    fn sees_every_non_ascii_character_with_its_index() {
+        let mut seen = Vec::new();
+        Folded::default().refold("ab ệ🔥c đ", |at, c| seen.push((at, c)));
+        assert_eq!(seen, vec![(3, 'ệ'), (4, '🔥'), (7, 'đ')]);
     }
 }

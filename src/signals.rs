@@ -5,6 +5,7 @@
 //! much. Scanning only *collects* evidence; [`crate::verdict::decide`] turns it into a verdict.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -13,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::explain::{Lang, explain};
 use crate::lexicon::{Brand, BrandWeights, LexiconError, Lexicons, LinkKind, MarkerKind, Term};
-use crate::normalize::{Folded, fold, fold_term, fold_text, is_alnum};
+use crate::normalize::{Folded, fold, fold_term, fold_text_into, is_alnum};
 use crate::post::Post;
 
 /// What a piece of evidence says.
@@ -170,32 +171,39 @@ fn is_word_char(c: char) -> bool {
     is_alnum(c) || c == '_'
 }
 
+/// How many characters [`detect_language`] looks at.
+const DETECT_HEAD_CHARS: usize = 2000;
+
 /// The language of a text from its script, when the script tells (Latin-script languages other than
 /// Vietnamese are not guessed: their markers all apply).
 pub fn detect_language(text: &str) -> Option<&'static str> {
-    let (mut vi, mut th, mut hangul, mut kana, mut han) = (0u32, 0u32, 0u32, 0u32, 0u32);
-    // The first 2000 characters; every script counted below is non-ASCII, so only the lead bytes of
-    // multi-byte characters are decoded.
-    let head = if text.len() <= 2000 {
-        text
-    } else {
-        match text.char_indices().nth(2000) {
-            Some((at, _)) => &text[..at],
-            None => text,
-        }
-    };
-    for (at, &b) in head.as_bytes().iter().enumerate() {
-        if b < 0xC0 {
-            continue;
-        }
-        let Some(c) = head.get(at..).and_then(|r| r.chars().next()) else {
-            continue;
-        };
+    let mut scripts = ScriptCount::default();
+    // The first 2000 characters; every script counted is non-ASCII.
+    text.chars()
+        .take(DETECT_HEAD_CHARS)
+        .filter(|c| !c.is_ascii())
+        .for_each(|c| scripts.count(c));
+    scripts.language()
+}
+
+/// Characters per script, for [`detect_language`]; the engine fills it while folding the caption.
+#[derive(Default)]
+struct ScriptCount {
+    vi: u32,
+    th: u32,
+    hangul: u32,
+    kana: u32,
+    han: u32,
+}
+
+impl ScriptCount {
+    #[inline]
+    fn count(&mut self, c: char) {
         match c as u32 {
-            0x0E00..=0x0E7F => th += 1,
-            0xAC00..=0xD7A3 | 0x1100..=0x11FF => hangul += 1,
-            0x3040..=0x30FF => kana += 1,
-            0x4E00..=0x9FFF => han += 1,
+            0x0E00..=0x0E7F => self.th += 1,
+            0xAC00..=0xD7A3 | 0x1100..=0x11FF => self.hangul += 1,
+            0x3040..=0x30FF => self.kana += 1,
+            0x4E00..=0x9FFF => self.han += 1,
             // Letters only Vietnamese uses: ơ ư ă đ and the stacked tone marks.
             0x0102
             | 0x0103
@@ -205,18 +213,26 @@ pub fn detect_language(text: &str) -> Option<&'static str> {
             | 0x01A1
             | 0x01AF
             | 0x01B0
-            | 0x1EA0..=0x1EF9 => vi += 1,
+            | 0x1EA0..=0x1EF9 => self.vi += 1,
             _ => {}
         }
     }
-    let best = [(th, "th"), (hangul, "ko"), (kana, "ja"), (vi, "vi")]
+
+    fn language(&self) -> Option<&'static str> {
+        let best = [
+            (self.th, "th"),
+            (self.hangul, "ko"),
+            (self.kana, "ja"),
+            (self.vi, "vi"),
+        ]
         .into_iter()
         .max_by_key(|(n, _)| *n)
         .filter(|(n, _)| *n > 0);
-    match best {
-        Some((_, code)) => Some(code),
-        None if han > 0 => Some("zh"),
-        None => None,
+        match best {
+            Some((_, code)) => Some(code),
+            None if self.han > 0 => Some("zh"),
+            None => None,
+        }
     }
 }
 
@@ -303,7 +319,7 @@ pub struct Matcher {
     hashtag_suffixes: Vec<(String, usize)>,
     /// Shop-account words, matched against handles, display names and music titles.
     shop_words: Vec<usize>,
-    shop_matcher: AhoCorasick,
+    shop_matcher: OverlappingDfa,
     brand_tags: FxMap<String, BrandTag>,
     /// Byte lengths of the distinctive (non-generic, 6+ character) brand tags, ascending.
     brand_prefix_lengths: Vec<usize>,
@@ -398,6 +414,59 @@ fn compile<P: AsRef<[u8]>>(
         })
 }
 
+/// Every match of a few short patterns, overlapping, in order of their end (then of pattern order
+/// within one state), as `AhoCorasick::find_overlapping_iter` reports them: the same DFA the crate
+/// picks for so few patterns, walked by a plain byte loop instead of the crate's resumable iterator
+/// (the shop words are looked for in every handle and music title).
+struct OverlappingDfa {
+    dfa: aho_corasick::dfa::DFA,
+}
+
+impl OverlappingDfa {
+    fn new<P: AsRef<[u8]>>(patterns: &[P], what: &str) -> Result<OverlappingDfa, LexiconError> {
+        aho_corasick::dfa::Builder::new()
+            .match_kind(MatchKind::Standard)
+            .build(patterns)
+            .map(|dfa| OverlappingDfa { dfa })
+            .map_err(|e| LexiconError {
+                file: "(all languages)".into(),
+                message: format!("could not compile the {what} matcher: {e}"),
+            })
+    }
+
+    /// Calls `found(pattern, start, end)` for each match until it returns true.
+    fn for_each_match(&self, haystack: &str, mut found: impl FnMut(usize, usize, usize) -> bool) {
+        use aho_corasick::Anchored;
+        use aho_corasick::automaton::Automaton;
+        let dfa = &self.dfa;
+        let Ok(mut sid) = dfa.start_state(Anchored::No) else {
+            return;
+        };
+        let mut report = |sid, end: usize| {
+            (0..dfa.match_len(sid)).any(|i| {
+                let pid = dfa.match_pattern(sid, i);
+                let start = end.saturating_sub(dfa.pattern_len(pid));
+                found(pid.as_usize(), start, end)
+            })
+        };
+        // An empty pattern matches before the first byte.
+        if dfa.is_match(sid) && report(sid, 0) {
+            return;
+        }
+        for (at, &b) in haystack.as_bytes().iter().enumerate() {
+            sid = dfa.next_state(Anchored::No, sid, b);
+            if dfa.is_special(sid) {
+                if dfa.is_dead(sid) {
+                    return;
+                }
+                if dfa.is_match(sid) && report(sid, at + 1) {
+                    return;
+                }
+            }
+        }
+    }
+}
+
 /// Priority when one folded phrase means different things in different languages.
 fn kind_rank(kind: MarkerKind) -> u8 {
     match kind {
@@ -477,7 +546,7 @@ impl Matcher {
             .iter()
             .map(|&i| terms[i].folded.as_str())
             .collect();
-        let shop_matcher = compile(&shop_patterns, MatchKind::Standard, "shop-account")?;
+        let shop_matcher = OverlappingDfa::new(&shop_patterns, "shop-account")?;
         let phrase_spaceless = patterns
             .iter()
             .map(|p| p.chars().any(is_spaceless_char))
@@ -596,8 +665,9 @@ fn deleet(key: &str) -> String {
 }
 
 /// Whether `tag` already stands in the folded caption as `#tag` (or `@tag`): some non-overlapping
-/// occurrence of `tag` (leftmost first) right after the sigil.
-fn is_inline(caption: &str, sigil: char, tag: &str) -> bool {
+/// occurrence of `tag` (leftmost first) right after the sigil. `signs`: where the caption has the
+/// sigil ([`Tags`]).
+fn is_inline(caption: &str, signs: &[usize], sigil: char, tag: &str) -> bool {
     if tag.contains(sigil) {
         // The sigil inside the tag makes overlapping occurrences matter: keep the exact scan.
         return caption
@@ -605,17 +675,20 @@ fn is_inline(caption: &str, sigil: char, tag: &str) -> bool {
             .any(|(at, _)| caption[..at].ends_with(sigil));
     }
     // Without the sigil in the tag, an occurrence right after a sigil can never overlap an earlier
-    // one, so looking at each sigil (found with memchr) is the same test, without building a
+    // one, so looking at each sigil (found once per caption) is the same test, without building a
     // substring searcher for every hashtag of every post.
-    caption
-        .match_indices(sigil)
-        .any(|(at, sig)| caption[at + sig.len()..].starts_with(tag))
+    signs.iter().any(|&at| {
+        caption
+            .get(at + sigil.len_utf8()..)
+            .is_some_and(|rest| rest.starts_with(tag))
+    })
 }
 
 /// A hashtag body for lookup: folded, without `_`, `-` and `.` (`#quảng_cáo` = `#quangcao`).
 /// Borrowed when there is nothing to drop (most hashtags).
 fn hashtag_key(folded: &str) -> Cow<'_, str> {
-    if folded.chars().all(is_alnum) {
+    // Most hashtags are plain ASCII letters and digits: a byte test, no decoding.
+    if folded.bytes().all(|b| b.is_ascii_alphanumeric()) || folded.chars().all(is_alnum) {
         Cow::Borrowed(folded)
     } else {
         Cow::Owned(folded.chars().filter(|&c| is_alnum(c)).collect())
@@ -636,6 +709,21 @@ pub struct Finding {
 /// Everything found in one post.
 pub struct Scan {
     pub findings: Vec<Finding>,
+}
+
+/// The buffers one scan reuses: judging a post allocates only for what it finds.
+#[derive(Default)]
+struct Scratch {
+    caption: Folded,
+    sticker: Folded,
+    /// One folded hashtag, mention, handle, display name or music title at a time.
+    folded: String,
+    caption_tags: Tags,
+    sticker_tags: Tags,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::default();
 }
 
 /// Collects findings, dropping exact repeats (the same signal on the same text).
@@ -671,20 +759,39 @@ impl Collector {
 }
 
 /// Where a caption's hashtags and mentions are, in folded byte offsets.
+#[derive(Default)]
 struct Tags {
-    /// (start of `#`, end of body, body)
+    /// (start of `#`, end of body)
     hashtags: Vec<(usize, usize)>,
     mentions: Vec<(usize, usize)>,
+    /// Every `#` and every `@`, tag or not (for [`is_inline`]).
+    hash_signs: Vec<usize>,
+    at_signs: Vec<usize>,
 }
 
-fn find_tags(folded: &str) -> Tags {
+/// Fill `tags` (cleared first) with the hashtags and mentions of `folded`.
+fn find_tags(folded: &str, tags: &mut Tags) {
     let bytes = folded.as_bytes();
-    let mut hashtags = Vec::new();
-    let mut mentions = Vec::new();
+    let Tags {
+        hashtags,
+        mentions,
+        hash_signs,
+        at_signs,
+    } = tags;
+    hashtags.clear();
+    mentions.clear();
+    hash_signs.clear();
+    at_signs.clear();
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
         if b == b'#' || b == b'@' {
+            // A tag's body has no sigil in it, so skipping bodies below misses none.
+            if b == b'#' {
+                hash_signs.push(i);
+            } else {
+                at_signs.push(i);
+            }
             let body_start = i + 1;
             let mut end = body_start;
             for (off, c) in folded[body_start..].char_indices() {
@@ -710,7 +817,6 @@ fn find_tags(folded: &str) -> Tags {
         }
         i += 1;
     }
-    Tags { hashtags, mentions }
 }
 
 /// Split `ExcitedToPartnerWithAcme` into `Excited To Partner With Acme`.
@@ -774,38 +880,77 @@ fn code_after(original: &str, at: usize) -> Option<(usize, usize)> {
 impl Matcher {
     /// Scan every field of a post.
     pub fn scan(&self, post: &Post) -> Scan {
+        // One set of buffers per thread, reused by every post (a fresh one if it is somehow in use,
+        // or the thread is shutting down).
+        SCRATCH
+            .try_with(|cell| match cell.try_borrow_mut() {
+                Ok(mut scratch) => self.scan_with(post, &mut scratch),
+                Err(_) => self.scan_with(post, &mut Scratch::default()),
+            })
+            .unwrap_or_else(|_| self.scan_with(post, &mut Scratch::default()))
+    }
+
+    fn scan_with(&self, post: &Post, scratch: &mut Scratch) -> Scan {
+        let Scratch {
+            caption: folded_caption,
+            sticker: folded_sticker,
+            folded,
+            caption_tags: tags,
+            sticker_tags,
+        } = scratch;
         let caption = cap(&post.caption);
+        // The caption's scripts are counted while it is folded (no second pass for the language).
+        let mut scripts = ScriptCount::default();
+        folded_caption.refold(caption, |at, c| {
+            if at < DETECT_HEAD_CHARS {
+                scripts.count(c);
+            }
+        });
         let lang = post
             .language
             .as_deref()
             .filter(|l| !l.is_empty())
             .map(|l| l.split(['-', '_']).next().unwrap_or(l))
-            .or_else(|| detect_language(caption));
+            .or_else(|| scripts.language());
         let mut out = Collector {
             findings: Vec::new(),
             seen: HashSet::new(),
         };
-        let folded_caption = fold(caption);
-        self.scan_text(caption, &folded_caption, Field::Caption, lang, &mut out);
+        self.scan_text(
+            caption,
+            folded_caption,
+            Field::Caption,
+            lang,
+            tags,
+            &mut out,
+        );
         for sticker in &post.stickers {
             let s = cap(sticker);
-            self.scan_text(s, &fold(s), Field::Sticker, lang, &mut out);
+            folded_sticker.refold(s, |_, _| {});
+            self.scan_text(
+                s,
+                folded_sticker,
+                Field::Sticker,
+                lang,
+                sticker_tags,
+                &mut out,
+            );
         }
         // Structured hashtags and mentions that the caption does not already carry inline.
         for tag in &post.hashtags {
             let tag = cap(tag.trim_start_matches(['#', '＃']));
-            let folded_tag = fold_text(tag);
-            let key = hashtag_key(&folded_tag);
-            if key.is_empty() || is_inline(&folded_caption.text, '#', &folded_tag) {
+            fold_text_into(tag, folded);
+            let key = hashtag_key(folded);
+            if key.is_empty() || is_inline(&folded_caption.text, &tags.hash_signs, '#', folded) {
                 continue;
             }
             self.scan_hashtag(tag, 0, tag.len(), &key, Field::Hashtag, lang, &mut out);
         }
         for mention in &post.mentions {
             let m = cap(mention.trim_start_matches('@'));
-            let folded_m = fold_text(m);
-            let key = hashtag_key(&folded_m);
-            if key.is_empty() || is_inline(&folded_caption.text, '@', &folded_m) {
+            fold_text_into(m, folded);
+            let key = hashtag_key(folded);
+            if key.is_empty() || is_inline(&folded_caption.text, &tags.at_signs, '@', folded) {
                 continue;
             }
             self.scan_mention(m, 0, m.len(), &key, Field::Mention, &mut out);
@@ -819,14 +964,14 @@ impl Matcher {
             let bio = cap(bio);
             self.scan_urls_in(bio, Field::Bio, &mut out);
         }
-        self.scan_shop_account(&post.creator.handle, Field::Handle, true, &mut out);
+        self.scan_shop_account(&post.creator.handle, Field::Handle, true, folded, &mut out);
         if let Some(name) = post.creator.display_name.as_deref() {
-            self.scan_shop_account(name, Field::DisplayName, false, &mut out);
+            self.scan_shop_account(name, Field::DisplayName, false, folded, &mut out);
         }
         if let Some(music) = post.music_title.as_deref() {
-            self.scan_shop_account(music, Field::Music, false, &mut out);
+            self.scan_shop_account(music, Field::Music, false, folded, &mut out);
         }
-        self.scan_brand_inside_tags(post, caption, &folded_caption, &mut out);
+        self.scan_brand_inside_tags(post, caption, folded_caption, tags, folded, &mut out);
         Scan {
             findings: out.findings,
         }
@@ -838,10 +983,11 @@ impl Matcher {
         folded: &Folded,
         field: Field,
         lang: Option<&str>,
+        tags: &mut Tags,
         out: &mut Collector,
     ) {
         let text = folded.text.as_str();
-        let tags = find_tags(text);
+        find_tags(text, tags);
         let inside_tag = |pos: usize| {
             tags.hashtags
                 .iter()
@@ -1028,13 +1174,26 @@ impl Matcher {
         post: &Post,
         caption: &str,
         folded_caption: &Folded,
+        tags: &Tags,
+        folded: &mut String,
         out: &mut Collector,
     ) {
+        // Almost every post names no brand tag: nothing to do, nothing allocated.
+        if !out
+            .findings
+            .iter()
+            .any(|f| f.signal == SignalKind::BrandHashtag)
+        {
+            return;
+        }
         let brands: Vec<String> = out
             .findings
             .iter()
             .filter(|f| f.signal == SignalKind::BrandHashtag)
-            .map(|f| hashtag_key(&fold_text(f.text.trim_start_matches(['#', '＃']))).into_owned())
+            .map(|f| {
+                fold_text_into(f.text.trim_start_matches(['#', '＃']), folded);
+                hashtag_key(folded).into_owned()
+            })
             .filter(|b| b.chars().count() >= 4)
             .collect();
         if brands.is_empty() {
@@ -1052,7 +1211,7 @@ impl Matcher {
         };
         let weight = self.brand_weight(SignalKind::ProductLineHashtag);
         let text = folded_caption.text.as_str();
-        for (s, e) in find_tags(text).hashtags {
+        for &(s, e) in &tags.hashtags {
             let key = hashtag_key(&text[s + 1..e]);
             let (os, oe) = folded_caption.original_range(s, e);
             if carries_brand(&key) && !judged(out, Field::Caption, os, oe) {
@@ -1068,10 +1227,10 @@ impl Matcher {
         }
         for tag in &post.hashtags {
             let tag = cap(tag.trim_start_matches(['#', '＃']));
-            let folded_tag = fold_text(tag);
-            let key = hashtag_key(&folded_tag);
+            fold_text_into(tag, folded);
+            let key = hashtag_key(folded);
             if carries_brand(&key)
-                && !is_inline(text, '#', &folded_tag)
+                && !is_inline(text, &tags.hash_signs, '#', folded)
                 && !judged(out, Field::Hashtag, 0, tag.len())
             {
                 out.push(
@@ -1135,7 +1294,10 @@ impl Matcher {
             .as_bytes()
             .get(..BRAND_HEAD)
             .is_some_and(|h| self.brand_heads.contains(h));
-        for &len in self.brand_prefix_lengths.iter().filter(|_| head_known) {
+        if !head_known {
+            return None;
+        }
+        for &len in &self.brand_prefix_lengths {
             if len + 3 > key.len() {
                 break;
             }
@@ -1199,16 +1361,29 @@ impl Matcher {
     }
 
     /// Shop words in a handle, display name or music title.
-    fn scan_shop_account(&self, text: &str, field: Field, is_handle: bool, out: &mut Collector) {
+    fn scan_shop_account(
+        &self,
+        text: &str,
+        field: Field,
+        is_handle: bool,
+        folded: &mut String,
+        out: &mut Collector,
+    ) {
         if text.is_empty() {
             return;
         }
         let text = cap(text);
         // The byte map is only needed on a hit (rare): fold the text alone first.
-        let folded = fold_text(text);
-        for m in self.shop_matcher.find_overlapping_iter(&folded) {
-            let t = &self.terms[self.shop_words[m.pattern().as_usize()]];
-            let (s, e) = (m.start(), m.end());
+        fold_text_into(text, folded);
+        let folded = folded.as_str();
+        self.shop_matcher.for_each_match(folded, |pattern, s, e| {
+            let Some(t) = self
+                .shop_words
+                .get(pattern)
+                .and_then(|&i| self.terms.get(i))
+            else {
+                return false;
+            };
             let before = folded[..s].chars().next_back();
             let after = folded[e..].chars().next();
             let ok = if is_handle {
@@ -1230,9 +1405,9 @@ impl Matcher {
             if ok {
                 let (os, oe) = fold(text).original_range(s, e);
                 out.push(SignalKind::ShopAccount, field, text, os, oe, t.weight);
-                return;
             }
-        }
+            ok
+        });
     }
 
     fn scan_urls_in(&self, original: &str, field: Field, out: &mut Collector) {
