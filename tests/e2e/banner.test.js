@@ -5,55 +5,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openOptions, openPopup, swEval, withExtension } from './helpers.js';
 import { EXPECTED, LAB_PROFILE } from './site.js';
-import { ORIGIN, openTikTok, serveSite, waitForVerdicts, waitLoaded } from './tiktok.js';
+import { ORIGIN, countVerdicts, openTikTok, pct, readBanner, serveSite, waitForVerdicts, waitLoaded, wilson } from './tiktok.js';
 
 const LIMIT = { timeout: 90_000 };
-
-/** The 95 % Wilson score interval, computed here independently of the Rust core. */
-function wilson(successes, n) {
-  const z = 1.959963984540054;
-  const p = successes / n;
-  const denom = 1 + (z * z) / n;
-  const centre = (p + (z * z) / (2 * n)) / denom;
-  const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / denom;
-  return [Math.max(0, centre - half), Math.min(1, centre + half)];
-}
-
-const pct = (ratio) => `${Math.round(ratio * 100)}%`;
-
-/** Per-verdict counts of the cards on the page (each id once). */
-function countVerdicts(cards) {
-  const byId = new Map(cards.map((c) => [c.id, c.verdict]));
-  const counts = { seen: byId.size, organic: 0, disclosed: 0, unclear: 0, undisclosed: 0 };
-  for (const verdict of byId.values()) counts[verdict]++;
-  return counts;
-}
-
-/** In the page: the banner's state and texts, or null when there is none. */
-function readBanner() {
-  const hosts = document.querySelectorAll('deinfluencer-banner, [data-deinfluencer-banner]');
-  const host = hosts[0];
-  if (!host) return null;
-  const root = host.shadowRoot;
-  const region = root.querySelector('section');
-  const grid = document.querySelector('[data-e2e="user-post-item-list"]');
-  return {
-    hosts: hosts.length,
-    handle: host.getAttribute('data-handle'),
-    state: host.getAttribute('data-state'),
-    seen: Number(host.getAttribute('data-seen')),
-    theme: host.getAttribute('data-theme'),
-    beforeGrid: host.nextElementSibling === grid,
-    role: region.getAttribute('role'),
-    label: region.getAttribute('aria-label'),
-    title: root.querySelector('h2')?.textContent,
-    paragraphs: [...root.querySelectorAll('section > p')].map((p) => p.textContent),
-    expanded: root.querySelector('button')?.getAttribute('aria-expanded') ?? null,
-    whyHidden: root.querySelector('.why')?.hidden ?? null,
-    counts: [...root.querySelectorAll('.counts li')].map((li) => li.textContent),
-    signals: [...root.querySelectorAll('.signals li')].map((li) => [li.dataset.signal, li.textContent]),
-  };
-}
 
 /** Wait until the banner is for `handle` with `seen` posts (the ledger is written ~1 s after recording). */
 async function waitForBanner(page, handle, seen) {

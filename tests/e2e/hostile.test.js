@@ -5,8 +5,22 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openOptions, serveTikTok, swEval, waitForLedgerSize, withExtension } from './helpers.js';
-import { DOM_ONLY, EXPECTED, FEED_FIRST, GENERATED_VERDICTS, NONCE, documentFor, generatedPage, makeItem, resourceFor } from './site.js';
-import { ORIGIN, readCards, waitForVerdicts, waitLoaded, watchConsole } from './tiktok.js';
+import { DOM_ONLY, EXPECTED, FEED_FIRST, GENERATED_VERDICTS, generatedPage, makeItem } from './site.js';
+import {
+  HOSTILE_CSS,
+  HOSTILE_HANDLE,
+  HOSTILE_ITEM,
+  INJECTED,
+  ORIGIN,
+  frozenFetch,
+  hostileGlobals,
+  hostileSite,
+  pageLife,
+  readCards,
+  waitForVerdicts,
+  waitLoaded,
+  watchConsole,
+} from './tiktok.js';
 
 const LIMIT = { timeout: 120_000 };
 
@@ -16,33 +30,8 @@ const LIMIT = { timeout: 120_000 };
  * Serve the stand-in TikTok, with `firstScript` (source text) as the first <script> of every document
  * and the For You feed's first response (and later pages) replaced by `feed(cursor, count)` when given.
  */
-function serveHostile(context, { firstScript = '', feed } = {}) {
-  return serveTikTok(context, {
-    html: (url) => documentFor(url).replace('<head>', `<head>\n    <script nonce="${NONCE}">${firstScript}</script>`),
-    resources: (url) => {
-      if (feed && url.pathname === '/api/recommend/item_list/') {
-        const itemList = feed(Number(url.searchParams.get('cursor') ?? 0), Number(url.searchParams.get('count') ?? 6));
-        if (itemList) return { contentType: 'application/json; charset=utf-8', body: JSON.stringify({ itemList, hasMore: true, statusCode: 0 }) };
-      }
-      return resourceFor(url);
-    },
-  });
-}
-
-/**
- * The page's own life, installed before anything else runs: a trap every injected payload would set,
- * a like counter (delegated clicks) and a scroll counter, so a test can see the page still works.
- */
-function pageLife() {
-  window.__likes = 0;
-  window.__scrolls = 0;
-  document.addEventListener('click', (event) => {
-    if (event.target instanceof Element && event.target.closest('[data-e2e="like-icon"]')) window.__likes++;
-  });
-  addEventListener('scroll', () => window.__scrolls++, { passive: true });
-  // The main thread's long tasks (> 50 ms), whoever ran them.
-  window.__longTasks = [];
-  new PerformanceObserver((list) => window.__longTasks.push(...list.getEntries().map((e) => [e.startTime, e.duration]))).observe({ type: 'longtask' });
+function serveHostile(context, options = {}) {
+  return serveTikTok(context, hostileSite(options));
 }
 
 /** The longest task on the page's main thread since `since` (performance.now() time), in ms. */
@@ -74,23 +63,6 @@ async function openHostile(context, path, initScript, appFails = false) {
 }
 
 // ---- markup in page text ----
-
-/** Every payload sets window.__pwned if it ever runs. */
-const HOSTILE_HANDLE = `x"><img src=x onerror=window.__pwned=1>`;
-const HOSTILE_NICKNAME = `<script>window.__pwned=2</script></style><b>`;
-const HOSTILE_CAPTION =
-  `Use code PWNED10 <img src=x onerror="window.__pwned=3"> </style><style>*{display:none!important}</style> ` +
-  `"'><svg onload=window.__pwned=4> shop https://amzn.to/3pWn?tag=x"><img/src=x/onerror=window.__pwned=5> ` +
-  `<a href="javascript:window.__pwned=6">here</a> javascript:window.__pwned=7 link in bio`;
-const HOSTILE_ITEM = makeItem({ id: '7350000000000000777', handle: HOSTILE_HANDLE, nickname: HOSTILE_NICKNAME, desc: HOSTILE_CAPTION });
-const HOSTILE_CSS = makeItem({
-  id: '7350000000000000778',
-  handle: `'};--x:url(javascript:window.__pwned=8)`,
-  desc: `#ad </style></head><body onload=window.__pwned=9> <iframe srcdoc="<script>parent.__pwned=10</script>"> code STYLE5`,
-});
-
-/** In an extension page or shadow root: elements that must never come from page text. */
-const INJECTED = 'img, script, svg:not(.icon), iframe, a[href^="javascript:"], [onerror], [onload], b';
 
 test('markup in creator names and captions stays text: hint, Why panel, popup and options; nothing runs', LIMIT, async (t) => {
   await withExtension(t, async ({ context, serviceWorker, extensionId }) => {
@@ -152,66 +124,6 @@ test('markup in creator names and captions stays text: hint, Why panel, popup an
 });
 
 // ---- a page that replaces what the extension might lean on ----
-
-/** Page scripts that wrap fetch (as TikTok's own interceptors do), count JSON.parse, break shadow roots and custom elements. */
-function hostileGlobals() {
-  if (window.__hostile) return; // installed once: by the init script, else by the document's first script
-  window.__hostile = true;
-  const fetch = window.fetch;
-  window.fetch = async function pageFetch(input, init) {
-    const response = await fetch.call(this, input, init);
-    return new Response(await response.text(), { status: response.status, headers: response.headers });
-  };
-  const parse = JSON.parse;
-  window.__parses = 0;
-  JSON.parse = function pageParse(text, reviver) {
-    window.__parses++;
-    return parse.call(JSON, text, reviver);
-  };
-  // The page takes the extension's element name first, with its own (closed) shadow root.
-  const attach = HTMLElement.prototype.attachShadow;
-  customElements.define(
-    'deinfluencer-hint',
-    class extends HTMLElement {
-      constructor() {
-        super();
-        attach.call(this, { mode: 'closed' });
-        window.__hijacked = (window.__hijacked ?? 0) + 1;
-      }
-    },
-  );
-  Element.prototype.attachShadow = function attachShadow() {
-    throw new DOMException('this page allows no shadow roots', 'NotSupportedError');
-  };
-  customElements.define = () => {
-    throw new Error('this page allows no custom elements');
-  };
-  customElements.get = () => class Fake extends HTMLElement {};
-}
-
-/** Like hostileGlobals, but out of the extension's reach: fetch from another realm behind a frozen property. */
-function frozenFetch() {
-  if (window !== window.top) return; // not in the helper frame it creates
-  let native = null;
-  // A fresh realm's fetch, taken at the first call (the document has no elements yet at this point).
-  const otherRealmFetch = () => {
-    if (!native) {
-      const frame = document.createElement('iframe');
-      frame.hidden = true;
-      document.body.append(frame);
-      native = frame.contentWindow.fetch;
-    }
-    return native;
-  };
-  Object.defineProperty(window, 'fetch', {
-    value: (input, init) => otherRealmFetch()(new URL(String(input), location.href).href, init),
-    writable: false,
-    configurable: false,
-  });
-  JSON.parse = () => {
-    throw new SyntaxError('this page parses no JSON');
-  };
-}
 
 test('a page replacing fetch, JSON.parse, attachShadow and customElements: cards still judged, the page keeps working', LIMIT, async (t) => {
   await withExtension(t, async ({ context }) => {

@@ -1,7 +1,7 @@
 // Helpers for driving the fake TikTok (site.js) with the extension loaded: open a route, wait for
 // verdicts, read the hints (open shadow roots), collect console errors.
 import { serveTikTok, TIKTOK_CSP } from './helpers.js';
-import { documentFor, resourceFor } from './site.js';
+import { NONCE, documentFor, makeItem, resourceFor } from './site.js';
 
 export const ORIGIN = 'https://www.tiktok.com';
 
@@ -112,4 +112,166 @@ export async function waitForVerdicts(page, expected, timeout = 15_000) {
 /** The number of hint hosts in the page. */
 export function hintCount(page) {
   return page.evaluate(() => document.querySelectorAll('deinfluencer-hint, [data-deinfluencer-hint]').length);
+}
+
+// ---- the profile banner (shared by the Chromium and Firefox suites) ----
+
+/** The 95 % Wilson score interval, computed here independently of the Rust core. */
+export function wilson(successes, n) {
+  const z = 1.959963984540054;
+  const p = successes / n;
+  const denom = 1 + (z * z) / n;
+  const centre = (p + (z * z) / (2 * n)) / denom;
+  const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / denom;
+  return [Math.max(0, centre - half), Math.min(1, centre + half)];
+}
+
+export const pct = (ratio) => `${Math.round(ratio * 100)}%`;
+
+/** Per-verdict counts of the cards on the page (each id once). */
+export function countVerdicts(cards) {
+  const byId = new Map(cards.map((c) => [c.id, c.verdict]));
+  const counts = { seen: byId.size, organic: 0, disclosed: 0, unclear: 0, undisclosed: 0 };
+  for (const verdict of byId.values()) counts[verdict]++;
+  return counts;
+}
+
+/** In the page: the banner's state and texts, or null when there is none. */
+export function readBanner() {
+  const hosts = document.querySelectorAll('deinfluencer-banner, [data-deinfluencer-banner]');
+  const host = hosts[0];
+  if (!host) return null;
+  const root = host.shadowRoot;
+  const region = root.querySelector('section');
+  const grid = document.querySelector('[data-e2e="user-post-item-list"]');
+  return {
+    hosts: hosts.length,
+    handle: host.getAttribute('data-handle'),
+    state: host.getAttribute('data-state'),
+    seen: Number(host.getAttribute('data-seen')),
+    theme: host.getAttribute('data-theme'),
+    beforeGrid: host.nextElementSibling === grid,
+    role: region.getAttribute('role'),
+    label: region.getAttribute('aria-label'),
+    title: root.querySelector('h2')?.textContent,
+    paragraphs: [...root.querySelectorAll('section > p')].map((p) => p.textContent),
+    expanded: root.querySelector('button')?.getAttribute('aria-expanded') ?? null,
+    whyHidden: root.querySelector('.why')?.hidden ?? null,
+    counts: [...root.querySelectorAll('.counts li')].map((li) => li.textContent),
+    signals: [...root.querySelectorAll('.signals li')].map((li) => [li.dataset.signal, li.textContent]),
+  };
+}
+
+// ---- hostile pages (shared by the Chromium and Firefox suites) ----
+
+/**
+ * The stand-in TikTok as a hostile site: `firstScript` (source text) as the first <script> of every
+ * document and the For You feed's first response (and later pages) replaced by `feed(cursor, count)`
+ * when given. Returns the `{html, resources}` answers of serveTikTok() (Chromium) and newTikTokTab()
+ * (Firefox).
+ */
+export function hostileSite({ firstScript = '', feed } = {}) {
+  return {
+    html: (url) => documentFor(url).replace('<head>', `<head>\n    <script nonce="${NONCE}">${firstScript}</script>`),
+    resources: (url) => {
+      if (feed && url.pathname === '/api/recommend/item_list/') {
+        const itemList = feed(Number(url.searchParams.get('cursor') ?? 0), Number(url.searchParams.get('count') ?? 6));
+        if (itemList) return { contentType: 'application/json; charset=utf-8', body: JSON.stringify({ itemList, hasMore: true, statusCode: 0 }) };
+      }
+      return resourceFor(url);
+    },
+  };
+}
+
+/**
+ * The page's own life, installed before anything else runs: a trap every injected payload would set,
+ * a like counter (delegated clicks) and a scroll counter, so a test can see the page still works.
+ */
+export function pageLife() {
+  window.__likes = 0;
+  window.__scrolls = 0;
+  document.addEventListener('click', (event) => {
+    if (event.target instanceof Element && event.target.closest('[data-e2e="like-icon"]')) window.__likes++;
+  });
+  addEventListener('scroll', () => window.__scrolls++, { passive: true });
+  // The main thread's long tasks (> 50 ms), whoever ran them.
+  window.__longTasks = [];
+  new PerformanceObserver((list) => window.__longTasks.push(...list.getEntries().map((e) => [e.startTime, e.duration]))).observe({ type: 'longtask' });
+}
+
+/** Every payload sets window.__pwned if it ever runs. */
+export const HOSTILE_HANDLE = `x"><img src=x onerror=window.__pwned=1>`;
+export const HOSTILE_NICKNAME = `<script>window.__pwned=2</script></style><b>`;
+export const HOSTILE_CAPTION =
+  `Use code PWNED10 <img src=x onerror="window.__pwned=3"> </style><style>*{display:none!important}</style> ` +
+  `"'><svg onload=window.__pwned=4> shop https://amzn.to/3pWn?tag=x"><img/src=x/onerror=window.__pwned=5> ` +
+  `<a href="javascript:window.__pwned=6">here</a> javascript:window.__pwned=7 link in bio`;
+export const HOSTILE_ITEM = makeItem({ id: '7350000000000000777', handle: HOSTILE_HANDLE, nickname: HOSTILE_NICKNAME, desc: HOSTILE_CAPTION });
+export const HOSTILE_CSS = makeItem({
+  id: '7350000000000000778',
+  handle: `'};--x:url(javascript:window.__pwned=8)`,
+  desc: `#ad </style></head><body onload=window.__pwned=9> <iframe srcdoc="<script>parent.__pwned=10</script>"> code STYLE5`,
+});
+
+/** In an extension page or shadow root: elements that must never come from page text. */
+export const INJECTED = 'img, script, svg:not(.icon), iframe, a[href^="javascript:"], [onerror], [onload], b';
+
+/** Page scripts that wrap fetch (as TikTok's own interceptors do), count JSON.parse, break shadow roots and custom elements. */
+export function hostileGlobals() {
+  if (window.__hostile) return; // installed once: by the init script, else by the document's first script
+  window.__hostile = true;
+  const fetch = window.fetch;
+  window.fetch = async function pageFetch(input, init) {
+    const response = await fetch.call(this, input, init);
+    return new Response(await response.text(), { status: response.status, headers: response.headers });
+  };
+  const parse = JSON.parse;
+  window.__parses = 0;
+  JSON.parse = function pageParse(text, reviver) {
+    window.__parses++;
+    return parse.call(JSON, text, reviver);
+  };
+  // The page takes the extension's element name first, with its own (closed) shadow root.
+  const attach = HTMLElement.prototype.attachShadow;
+  customElements.define(
+    'deinfluencer-hint',
+    class extends HTMLElement {
+      constructor() {
+        super();
+        attach.call(this, { mode: 'closed' });
+        window.__hijacked = (window.__hijacked ?? 0) + 1;
+      }
+    },
+  );
+  Element.prototype.attachShadow = function attachShadow() {
+    throw new DOMException('this page allows no shadow roots', 'NotSupportedError');
+  };
+  customElements.define = () => {
+    throw new Error('this page allows no custom elements');
+  };
+  customElements.get = () => class Fake extends HTMLElement {};
+}
+
+/** Like hostileGlobals, but out of the extension's reach: fetch from another realm behind a frozen property. */
+export function frozenFetch() {
+  if (window !== window.top) return; // not in the helper frame it creates
+  let native = null;
+  // A fresh realm's fetch, taken at the first call (the document has no elements yet at this point).
+  const otherRealmFetch = () => {
+    if (!native) {
+      const frame = document.createElement('iframe');
+      frame.hidden = true;
+      document.body.append(frame);
+      native = frame.contentWindow.fetch;
+    }
+    return native;
+  };
+  Object.defineProperty(window, 'fetch', {
+    value: (input, init) => otherRealmFetch()(new URL(String(input), location.href).href, init),
+    writable: false,
+    configurable: false,
+  });
+  JSON.parse = () => {
+    throw new SyntaxError('this page parses no JSON');
+  };
 }

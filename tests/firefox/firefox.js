@@ -154,12 +154,16 @@ class FirefoxExtension {
 
   /**
    * A new tab whose requests to https://www.tiktok.com are answered by the stand-in site, with `csp` on
-   * its documents. Requests the site has no answer for get a 404 and count as leaked.
+   * its documents. Requests the site has no answer for get a 404 and count as leaked. `site` replaces the
+   * stand-in's answers (`{html(url), resources(url)}`, e.g. hostileSite() of tests/e2e/tiktok.js);
+   * `initScripts` run in the page before any of its own scripts, in order.
    * @param {string} [csp]
+   * @param {{site?: {html: (url: URL) => string, resources: (url: URL) => {contentType: string, body: string} | null}, initScripts?: Function[]}} [options]
    */
-  async newTikTokTab(csp = TIKTOK_CSP) {
+  async newTikTokTab(csp = TIKTOK_CSP, { site = { html: documentFor, resources: resourceFor }, initScripts = [] } = {}) {
     const page = await this.browser.newPage();
     const errors = watchConsole(page);
+    for (const script of initScripts) await page.evaluateOnNewDocument(script);
     await page.setRequestInterception(true);
     page.on('request', (request) => {
       const raw = request.url();
@@ -176,10 +180,10 @@ class FirefoxExtension {
           status: 200,
           headers: { 'content-security-policy': csp },
           contentType: 'text/html; charset=utf-8',
-          body: documentFor(url),
+          body: site.html(url),
         });
       }
-      const resource = resourceFor(url);
+      const resource = site.resources(url);
       if (!resource) {
         this.unserved.push(line);
         return void request.respond({ status: 404, contentType: 'text/plain', body: '' });
@@ -193,10 +197,10 @@ class FirefoxExtension {
   /**
    * Open `path` on the stand-in TikTok in a new tab and wait until its app rendered.
    * @param {string} path
-   * @param {{csp?: string}} [options]
+   * @param {{csp?: string, site?: object, initScripts?: Function[]}} [options]  see newTikTokTab()
    */
-  async openTikTok(path, { csp } = {}) {
-    const tab = await this.newTikTokTab(csp);
+  async openTikTok(path, { csp, site, initScripts } = {}) {
+    const tab = await this.newTikTokTab(csp, { site, initScripts });
     await tab.page.goto(ORIGIN + path);
     await waitLoaded(tab.page);
     return tab;

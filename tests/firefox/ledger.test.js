@@ -2,7 +2,8 @@
 // post once per creator, with exact counts (read back by message from an extension page and in the
 // popup), the background event page writes the ledger to storage.local, and the options page's erase
 // and import work. Firefox suspends an idle event page (Chrome stops an idle service worker): nothing
-// recorded is lost across that.
+// recorded is lost across that. A damaged stored ledger is kept aside under ledger_damaged_<ms>, the
+// popup shows a notice until dismissed, and recording goes on.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -174,6 +175,49 @@ test('Firefox: the idle background event page is suspended and wakes again with 
       [[, summary]] = await tabSummaries(page);
       assert.equal(summary.scanned, posts + more.length);
       assert.deepEqual(feed.errors, []);
+      assert.deepEqual(firefox.leakedRequests(), []);
+    },
+    // Firefox suspends an idle event page after 30 s; 1.5 s here so the test need not wait that long.
+    { prefs: { 'extensions.background.idle.timeout': 1500 } },
+  );
+});
+
+test('Firefox: a damaged stored ledger is kept aside, a notice is shown, and recording goes on', LIMIT, async (t) => {
+  await withFirefox(
+    t,
+    async (firefox) => {
+      // Damage the stored ledger from an extension page, then let the event page suspend: the next one
+      // loads the ledger from storage, as after a browser restart.
+      const damaged = '{"version": 1, "posts": [trunc';
+      const page = await firefox.openExtensionPage('popup.html');
+      await page.evaluate((text) => globalThis.browser.storage.local.set({ ledger: text }), damaged);
+      const otherViews = () => page.evaluate(() => globalThis.browser.extension.getViews().filter((view) => view !== window).length);
+      await pollUntil(otherViews, (n) => n === 0, { what: 'the event page suspended' });
+      assert.equal((await page.evaluate(() => globalThis.browser.storage.local.get('ledger'))).ledger, damaged, 'still damaged before the load');
+
+      const feed = await firefox.openTikTok('/foryou');
+      await waitForVerdicts(feed.page, EXPECTED.feed);
+      const posts = Object.keys(EXPECTED.feed).length;
+      assert.deepEqual(await ledgerCounts(page, posts), expectedCounts(), 'recording went on, into a fresh ledger');
+
+      await sendFrom(page, { type: 'ledger-flush' });
+      const all = await page.evaluate(() => globalThis.browser.storage.local.get(null));
+      const kept = Object.entries(all).filter(([key]) => key.startsWith('ledger_damaged_'));
+      assert.equal(kept.length, 1, 'the damaged text is kept');
+      assert.equal(kept[0][1], damaged);
+      assert.equal(all.ledgerNotice?.kind, 'damaged');
+      assert.equal(typeof all.ledger, 'string');
+      assert.notEqual(all.ledger, damaged, 'a good ledger replaced the damaged one');
+      assert.equal(JSON.parse(all.ledger).posts.length, posts, 'the saved ledger holds the new posts');
+
+      // The popup shows the notice until dismissed.
+      const popup = await firefox.openExtensionPage('popup.html');
+      await popup.waitForSelector('#ledger-notice:not([hidden])');
+      assert.match(await popup.$eval('#ledger-notice-text', (p) => p.textContent), /damaged/);
+      await popup.click('#ledger-notice-dismiss');
+      await popup.waitForSelector('#ledger-notice[hidden]');
+      assert.equal((await popup.evaluate(() => globalThis.browser.storage.local.get('ledgerNotice'))).ledgerNotice, undefined, 'dismissed for good');
+      assert.deepEqual(feed.errors, [], 'no console errors on the page');
       assert.deepEqual(firefox.leakedRequests(), []);
     },
     // Firefox suspends an idle event page after 30 s; 1.5 s here so the test need not wait that long.

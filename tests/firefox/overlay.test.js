@@ -3,7 +3,8 @@
 // core. Every card gets the right verdict and hint under TikTok's CSP and under a CSP that forbids wasm
 // (Firefox, unlike Chrome, lets the content script compile wasm under both), markup in a caption stays
 // text, cards appended or recycled later are judged, video/profile/search/tag pages and SPA navigation
-// work, and the popup's switch and the options' checkboxes remove and restore hints.
+// work, the popup's switch and the options' checkboxes remove and restore hints, and correcting a post
+// from its hint changes the ledger's counts (and the popup's), pressing again undoes it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { STRICT_CSP, TIKTOK_CSP } from '../e2e/helpers.js';
@@ -359,5 +360,99 @@ test("Firefox: dark theme and a phone-sized window: hints are styled in the shad
       assert.deepEqual(errors, []);
       await page.close();
     }
+  });
+});
+
+test('Firefox: correcting a post from its hint: "Not an ad" / "This is an ad" change the ledger and the popup, pressing again undoes', LIMIT, async (t) => {
+  await withFirefox(t, async (firefox) => {
+    const { page, errors } = await firefox.openTikTok('/foryou');
+    const cards = await waitForVerdicts(page, EXPECTED.feed);
+    const id = OWN.glowSerum.id;
+    const handle = OWN.glowSerum.author.uniqueId;
+    const undisclosedOnTab = cards.filter((c) => c.verdict === 'undisclosed').length;
+    const ext = await firefox.openExtensionPage('popup.html');
+    const [tabId] = await ext.evaluate(() => globalThis.browser.tabs.query({ url: 'https://www.tiktok.com/*' }).then((tabs) => tabs.map((tab) => tab.id)));
+    const creator = async () => {
+      const c = await sendFrom(ext, { type: 'ledger-creator', handle });
+      return c && { seen: c.seen, organic: c.organic, undisclosed: c.undisclosed, corrections: c.corrections };
+    };
+    const waitForCreator = (want) =>
+      pollUntil(creator, (have) => JSON.stringify(have) === JSON.stringify(want), { timeout: 5_000, what: `@${handle} counted as ${JSON.stringify(want)}` });
+    /** The popup's tab summary for the feed tab ("N posts scanned: X undisclosed, …"). */
+    const popupSummary = async () => {
+      const popup = await firefox.openExtensionPage(`popup.html?tab=${tabId}`);
+      await popup.waitForSelector('#ledger[data-state="ready"]');
+      const text = await popup.$eval('#tab-summary', (p) => p.textContent);
+      await popup.close();
+      await page.bringToFront();
+      return text;
+    };
+    const inHint = (fn) => page.evaluate(fn, id);
+    const hint = () =>
+      inHint((postId) => {
+        const host = document.querySelector(`deinfluencer-hint[data-id="${postId}"]`);
+        const root = host.shadowRoot;
+        const pressed = (kind) => root.querySelector(`button[data-correction="${kind}"]`)?.getAttribute('aria-pressed') ?? null;
+        return {
+          corrected: host.getAttribute('data-corrected'),
+          pressed: [pressed('not_an_ad'), pressed('is_an_ad')],
+          expanded: root.querySelector('button.pill').getAttribute('aria-expanded'),
+          pill: root.querySelector('.pill .text').textContent,
+          status: root.querySelector('.status')?.textContent ?? '',
+          panel: root.querySelector('.panel')?.textContent ?? '',
+          creator: root.querySelector('.creator')?.textContent ?? '',
+          group: root.querySelector('[role="group"]')?.getAttribute('aria-label') ?? null,
+          verdict: host.closest('article')?.getAttribute('data-deinfluencer-verdict') ?? null,
+        };
+      });
+    const button = (kind) => `deinfluencer-hint[data-id="${id}"] >>> button[data-correction="${kind}"]`;
+    const waitForHint = (done, what) => pollUntil(hint, done, { timeout: 5_000, what });
+
+    await waitForCreator({ seen: 1, organic: 0, undisclosed: 1, corrections: 0 });
+    assert.match(await popupSummary(), new RegExp(`: ${undisclosedOnTab} undisclosed,`));
+    await page.click(`deinfluencer-hint[data-id="${id}"] >>> button.pill`);
+    // The creator's numbers from the ledger, worded as in the popup.
+    let state = await waitForHint((h) => h.creator.includes(`@${handle}`), "the creator's numbers in the panel");
+    assert.equal(state.group, 'Correct this hint');
+    assert.deepEqual(state.pressed, ['false', 'false']);
+    assert.match(state.creator, /1 posts seen: too few posts to judge/);
+
+    // "Not an ad": pressed, the hint says it was corrected, the engine's evidence stays; the ledger counts it.
+    await page.click(button('not_an_ad'));
+    state = await waitForHint((h) => h.corrected === 'not_an_ad', 'the hint corrected to "not an ad"');
+    assert.deepEqual(state.pressed, ['true', 'false']);
+    assert.equal(state.pill, 'Not an ad — corrected by you');
+    assert.match(state.status, /You corrected this hint\. The automatic verdict was: Looks sponsored — no disclosure found/);
+    assert.match(state.panel, /use code GLOW20/, 'the evidence is still shown');
+    assert.equal(state.verdict, 'undisclosed', "the card keeps the engine's verdict");
+    await waitForCreator({ seen: 1, organic: 1, undisclosed: 0, corrections: 1 });
+    assert.match(await popupSummary(), new RegExp(`: ${undisclosedOnTab - 1} undisclosed,`));
+
+    // Pressing it again undoes the correction.
+    await page.click(button('not_an_ad'));
+    state = await waitForHint((h) => h.corrected === null, 'the correction undone');
+    assert.deepEqual(state.pressed, ['false', 'false']);
+    assert.equal(state.pill, 'Looks sponsored — no disclosure found');
+    await waitForCreator({ seen: 1, organic: 0, undisclosed: 1, corrections: 0 });
+    assert.match(await popupSummary(), new RegExp(`: ${undisclosedOnTab} undisclosed,`));
+
+    // "This is an ad" by keyboard; it is kept in the ledger, so a reload shows it pressed again.
+    await page.focus(button('is_an_ad'));
+    await page.keyboard.press('Enter');
+    state = await waitForHint((h) => h.corrected === 'is_an_ad', 'the hint corrected to "is an ad"');
+    assert.deepEqual(state.pressed, ['false', 'true']);
+    await waitForCreator({ seen: 1, organic: 0, undisclosed: 1, corrections: 1 });
+    await page.keyboard.press('Escape');
+    assert.equal((await hint()).expanded, 'false');
+
+    await page.reload();
+    await waitLoaded(page);
+    await waitForVerdicts(page, EXPECTED.feed);
+    await page.click(`deinfluencer-hint[data-id="${id}"] >>> button.pill`);
+    state = await waitForHint((h) => h.corrected === 'is_an_ad', 'the correction shown again after a reload');
+    assert.deepEqual(state.pressed, ['false', 'true']);
+    assert.equal(state.pill, 'An ad — corrected by you');
+    assert.deepEqual(errors, []);
+    assert.deepEqual(firefox.leakedRequests(), []);
   });
 });
