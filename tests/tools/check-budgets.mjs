@@ -61,6 +61,9 @@ export function evaluate(budgets, measured) {
     });
 }
 
+/** Returned by a measurement whose budget is not defined on the data this checkout has. */
+const NOT_DEFINED_HERE = Symbol('not defined here');
+
 /** Measures the budgets named in `budgets`; an error becomes `{ error }` for that budget only. */
 async function measure(budgets) {
   const { perfOverlay, throughput, wasmSize } = await import('../benches/measure.mjs');
@@ -69,7 +72,8 @@ async function measure(budgets) {
     if (!(name in budgets)) return;
     const t0 = performance.now();
     try {
-      measured[name] = await fn(budgets[name]);
+      const value = await fn(budgets[name]);
+      if (value !== NOT_DEFINED_HERE) measured[name] = value;
     } catch (error) {
       measured[name] = { error: error?.message ?? String(error) };
     }
@@ -83,6 +87,17 @@ async function measure(budgets) {
       `    throughput over ${posts} posts (${result.native.data.note}): native ${Math.round(result.native.posts_per_s).toLocaleString('en-US')} posts/s, ` +
         `wasm ${Math.round(result.wasm.posts_per_s).toLocaleString('en-US')} posts/s (medians of ${result.native.rounds_posts_per_s.length} alternating rounds)`,
     );
+    // The budget is defined on the shared data (issue #6: "posts/s of the engine on the shared data").
+    // A clone without ../shared/data only has the committed sample: 200 short, mostly commercial
+    // synthetic captions, on which the fixed cost of crossing into wasm per post weighs far more than on
+    // real posts. Its ratio is printed, not held to the budget; with the shared data (or
+    // DEINFLUENCER_BENCH_DATA) the budget is enforced.
+    if (result.native.data.source === 'fixture') {
+      console.log(
+        `    not checked: wasm_native_ratio ${result.ratio.toFixed(2)} × on the committed sample only (the budget is defined on ../shared/data, absent here)`,
+      );
+      return NOT_DEFINED_HERE;
+    }
     return result.ratio;
   });
   // Latency is what other load on the machine disturbs most: a run over the limit is repeated (up to
