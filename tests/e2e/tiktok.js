@@ -1,7 +1,8 @@
 // Helpers for driving the fake TikTok (site.js) with the extension loaded: open a route, wait for
 // verdicts, read the hints (open shadow roots), collect console errors.
+import assert from 'node:assert/strict';
 import { serveTikTok, TIKTOK_CSP } from './helpers.js';
-import { NONCE, documentFor, makeItem, resourceFor } from './site.js';
+import { DOM_ONLY, EXPECTED, FEED_FIRST, NONCE, documentFor, makeItem, resourceFor } from './site.js';
 
 export const ORIGIN = 'https://www.tiktok.com';
 
@@ -274,4 +275,31 @@ export function frozenFetch() {
   JSON.parse = () => {
     throw new SyntaxError('this page parses no JSON');
   };
+}
+
+/** The hint kind each first-page feed card must show (null: no hint by default). */
+export const FEED_HINTS = {
+  ...Object.fromEntries(FEED_FIRST.map((c) => [c.item.id, c.hint])),
+  [DOM_ONLY.id]: 'undisclosed',
+};
+
+/** Assert the verdicts, hints and attributes of the For You page's first cards (Chromium and Firefox). */
+export function assertFeedCards(cards) {
+  for (const [id, verdict] of Object.entries(EXPECTED.feed)) {
+    const card = cards.find((c) => c.id === id);
+    assert.ok(card, `card ${id} was judged`);
+    assert.equal(card.verdict, verdict, `verdict of ${id}`);
+    const kind = FEED_HINTS[id];
+    if (kind) {
+      assert.equal(card.hosts, 1, `one hint in card ${id}`);
+      assert.equal(card.hint.kind, kind, `hint kind of ${id}`);
+      assert.equal(card.hint.id, id, `the hint remembers the id of ${id}`);
+      assert.ok(card.hint.text && card.hint.text.length > 3, `hint text of ${id}`);
+    } else {
+      assert.equal(card.hosts, 0, `no hint on ${id} (${verdict})`);
+    }
+  }
+  const shop = cards.find((c) => c.id === FEED_FIRST.find((f) => f.selfPromo).item.id);
+  assert.equal(shop.selfPromo, true, 'the shop post carries data-deinfluencer-self-promo');
+  assert.equal(cards.filter((c) => c.selfPromo).length, 1, 'only the shop post is self-promotion');
 }

@@ -8,38 +8,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { STRICT_CSP, TIKTOK_CSP } from '../e2e/helpers.js';
-import { DOM_ONLY, EXPECTED, FEED_FIRST, GENERATED_VERDICTS, IDS, OWN, generatedPage } from '../e2e/site.js';
-import { hintCount, readCards } from '../e2e/tiktok.js';
+import { EXPECTED, GENERATED_VERDICTS, IDS, OWN, generatedPage } from '../e2e/site.js';
+import { assertFeedCards, hintCount, readCards } from '../e2e/tiktok.js';
 import { pollUntil, sendFrom, waitForVerdicts, waitLoaded, withFirefox } from './firefox.js';
 
 const LIMIT = { timeout: 90_000 };
 
-/** The hint kind each first-page feed card must show (null: no hint by default). */
-const FEED_HINTS = {
-  ...Object.fromEntries(FEED_FIRST.map((c) => [c.item.id, c.hint])),
-  [DOM_ONLY.id]: 'undisclosed',
-};
-
-/** Assert the verdicts, hints and attributes of the For You page's first cards. */
-function assertFeedCards(cards) {
-  for (const [id, verdict] of Object.entries(EXPECTED.feed)) {
-    const card = cards.find((c) => c.id === id);
-    assert.ok(card, `card ${id} was judged`);
-    assert.equal(card.verdict, verdict, `verdict of ${id}`);
-    const kind = FEED_HINTS[id];
-    if (kind) {
-      assert.equal(card.hosts, 1, `one hint in card ${id}`);
-      assert.equal(card.hint.kind, kind, `hint kind of ${id}`);
-      assert.equal(card.hint.id, id, `the hint remembers the id of ${id}`);
-      assert.ok(card.hint.text && card.hint.text.length > 3, `hint text of ${id}`);
-    } else {
-      assert.equal(card.hosts, 0, `no hint on ${id} (${verdict})`);
-    }
-  }
-  const shop = cards.find((c) => c.id === FEED_FIRST.find((f) => f.selfPromo).item.id);
-  assert.equal(shop.selfPromo, true, 'the shop post carries data-deinfluencer-self-promo');
-  assert.equal(cards.filter((c) => c.selfPromo).length, 1, 'only the shop post is self-promotion');
-}
 
 /** The toolbar badge text of every tab, read from an extension page. */
 function badges(extensionPage) {
