@@ -186,13 +186,14 @@ test('Firefox: a damaged stored ledger is kept aside, a notice is shown, and rec
   await withFirefox(
     t,
     async (firefox) => {
-      // Damage the stored ledger from an extension page, then let the event page suspend: the next one
+      // Let the event page suspend first (opening the popup wakes it, and it may still save the empty
+      // ledger it loaded), then damage the stored ledger from an extension page: the next event page
       // loads the ledger from storage, as after a browser restart.
       const damaged = '{"version": 1, "posts": [trunc';
       const page = await firefox.openExtensionPage('popup.html');
-      await page.evaluate((text) => globalThis.browser.storage.local.set({ ledger: text }), damaged);
       const otherViews = () => page.evaluate(() => globalThis.browser.extension.getViews().filter((view) => view !== window).length);
       await pollUntil(otherViews, (n) => n === 0, { what: 'the event page suspended' });
+      await page.evaluate((text) => globalThis.browser.storage.local.set({ ledger: text }), damaged);
       assert.equal((await page.evaluate(() => globalThis.browser.storage.local.get('ledger'))).ledger, damaged, 'still damaged before the load');
 
       const feed = await firefox.openTikTok('/foryou');
