@@ -1,6 +1,7 @@
 // End-to-end helpers: Debian's Chromium, headless, with the built extension (dist/chrome) loaded into a
 // fresh profile, and TikTok pages served from fixtures at their real URLs. Nothing reaches the network:
 // every request that is not an extension resource or a routed TikTok document is aborted and recorded.
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -174,6 +175,19 @@ export async function waitForLedgerSize(serviceWorker, size, timeout = 15_000) {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`the ledger holds ${have} posts, want ${size}`);
+}
+
+/**
+ * Assert what a damaged stored ledger leaves in `storage.local` (`stored`: all of it) once recording went
+ * on: the damaged text kept aside once, the notice set, a good ledger in its place.
+ */
+export function assertDamagedKept(stored, damaged) {
+  const kept = Object.entries(stored).filter(([key]) => key.startsWith('ledger_damaged_'));
+  assert.equal(kept.length, 1, 'the damaged text is kept');
+  assert.equal(kept[0][1], damaged);
+  assert.equal(stored.ledgerNotice?.kind, 'damaged');
+  assert.equal(typeof stored.ledger, 'string');
+  assert.notEqual(stored.ledger, damaged, 'a good ledger replaced the damaged one');
 }
 
 /**

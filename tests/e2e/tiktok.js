@@ -137,6 +137,29 @@ export function countVerdicts(cards) {
   return counts;
 }
 
+/** In the page: the open "Why?" panel of the hint host `element`, and what of `injected` it holds. */
+export function readHintPanel(element, injected) {
+  const shadow = element.shadowRoot;
+  const visible = shadow.querySelector('.pill').getBoundingClientRect();
+  return {
+    open: !shadow.querySelector('.panel').hidden,
+    text: shadow.querySelector('.panel').textContent,
+    injected: shadow.querySelectorAll(injected).length,
+    styles: shadow.querySelectorAll('style').length,
+    pillShown: visible.width > 0 && visible.height > 0 && getComputedStyle(element).display !== 'none',
+  };
+}
+
+/** Assert the hostile caption's open panel (`readHintPanel`): its quotes as text, nothing from the page. */
+export function assertHostilePanel(panel) {
+  assert.ok(panel.open, 'the Why panel opened');
+  assert.match(panel.text, /Use code PWNED10/);
+  assert.match(panel.text, /https:\/\/amzn\.to\/3pWn\?tag=x/);
+  assert.equal(panel.injected, 0, 'no element came from page text');
+  assert.ok(panel.styles <= 1, 'only our own stylesheet');
+  assert.ok(panel.pillShown, "the caption's CSS did not hide the hint");
+}
+
 /** In the page: the banner's state and texts, or null when there is none. */
 export function readBanner() {
   const hosts = document.querySelectorAll('deinfluencer-banner, [data-deinfluencer-banner]');
@@ -161,6 +184,50 @@ export function readBanner() {
     counts: [...root.querySelectorAll('.counts li')].map((li) => li.textContent),
     signals: [...root.querySelectorAll('.signals li')].map((li) => [li.dataset.signal, li.textContent]),
   };
+}
+
+/**
+ * Assert a banner's headline against the creator's counted cards (`countVerdicts`): the title and the
+ * two ratio lines with their 95 % ranges, worded as the user reads them.
+ */
+export function assertBannerRatios(banner, handle, counts) {
+  const commercial = counts.seen - counts.organic;
+  const [shareLow, shareHigh] = wilson(commercial, counts.seen);
+  const [rateLow, rateHigh] = wilson(counts.disclosed, commercial);
+  assert.equal(banner.title, `Deinfluencer · @${handle}`);
+  assert.equal(
+    banner.paragraphs[0],
+    `${pct(commercial / counts.seen)} of ${counts.seen} posts seen looked sponsored (95% range ${pct(shareLow)}–${pct(shareHigh)})`,
+  );
+  assert.equal(
+    banner.paragraphs[1],
+    `${pct(counts.disclosed / commercial)} of those ${commercial} were clearly disclosed (95% range ${pct(rateLow)}–${pct(rateHigh)})`,
+  );
+}
+
+/** The banner's "Why?" lines per verdict for counted cards (no self-promotion, no corrections). */
+export function bannerCountLines(counts) {
+  return [
+    `Sponsored, no disclosure: ${counts.undisclosed}`,
+    `Sponsored, disclosure unclear: ${counts.unclear}`,
+    `Disclosed ads: ${counts.disclosed}`,
+    `Nothing detected: ${counts.organic}`,
+    'Shop selling its own products: 0',
+    'Corrected by you: 0',
+  ];
+}
+
+/** Assert the banner's signal kinds against the ledger's `top_signals` for that creator. */
+export function assertBannerSignals(banner, topSignals) {
+  assert.ok(topSignals.length > 0, 'the sponsored posts had signals');
+  assert.deepEqual(
+    banner.signals.map(([signal]) => signal),
+    topSignals.map((s) => s.signal),
+    'the most frequent signal kinds, in the ledger’s order',
+  );
+  const discount = topSignals.find((s) => s.signal === 'discount_code');
+  assert.ok(discount, 'discount codes are among the most frequent signs');
+  assert.equal(banner.signals.find(([s]) => s === 'discount_code')?.[1], `discount code: ${discount.posts}`);
 }
 
 // ---- hostile pages (shared by the Chromium and Firefox suites) ----

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { assertDamagedKept } from '../e2e/helpers.js';
 import { DOM_ONLY, EXPECTED, FEED_FIRST, GENERATED_VERDICTS, generatedPage } from '../e2e/site.js';
 import { pollUntil, sendFrom, waitForVerdicts, withFirefox } from './firefox.js';
 
@@ -203,12 +204,7 @@ test('Firefox: a damaged stored ledger is kept aside, a notice is shown, and rec
 
       await sendFrom(page, { type: 'ledger-flush' });
       const all = await page.evaluate(() => globalThis.browser.storage.local.get(null));
-      const kept = Object.entries(all).filter(([key]) => key.startsWith('ledger_damaged_'));
-      assert.equal(kept.length, 1, 'the damaged text is kept');
-      assert.equal(kept[0][1], damaged);
-      assert.equal(all.ledgerNotice?.kind, 'damaged');
-      assert.equal(typeof all.ledger, 'string');
-      assert.notEqual(all.ledger, damaged, 'a good ledger replaced the damaged one');
+      assertDamagedKept(all, damaged);
       assert.equal(JSON.parse(all.ledger).posts.length, posts, 'the saved ledger holds the new posts');
 
       // The popup shows the notice until dismissed.
