@@ -1,7 +1,7 @@
 //! The engine: lexicons compiled once, then any number of posts judged, from any thread.
 
 use crate::explain::Lang;
-use crate::lexicon::{Explanations, LexiconError, Lexicons, Rules};
+use crate::lexicon::{DisclosureTopic, Explanations, LexiconError, Lexicons, Rules};
 use crate::post::{LabelKind, Post};
 use crate::signals::{Field, Finding, Matcher, SignalKind, to_evidence};
 use crate::verdict::{Verdict, decide};
@@ -99,7 +99,13 @@ impl Engine {
                 LabelKind::PromotionalContent => format!("{text} (promotional content)"),
                 _ => text,
             };
+            let mut topic = None;
             let (signal, weight) = if label.kind.is_visible_disclosure() {
+                topic = Some(if label.kind == LabelKind::CommissionDisclosure {
+                    DisclosureTopic::Affiliate
+                } else {
+                    DisclosureTopic::Sponsorship
+                });
                 (SignalKind::PlatformDisclosure, 0.97)
             } else {
                 let w = self
@@ -118,6 +124,7 @@ impl Engine {
                 end,
                 weight,
                 text,
+                topic,
             });
         }
     }

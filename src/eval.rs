@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use crate::lexicon::DisclosureTopic;
 use crate::signals::EvidenceClass;
 use crate::verdict::{Verdict, VerdictKind};
 
@@ -55,12 +56,25 @@ pub fn predictions(v: &Verdict) -> (bool, bool) {
     (v.commercial, disclosed)
 }
 
+/// Whether the post carries a disclosure about affiliate commissions ("affiliate links", "I earn a
+/// commission", "as an Amazon Associate", "support the channel through these links"). This is the
+/// scope of the Mathur et al. labels, which hand-coded affiliate-link disclosures only and left
+/// `#sponsored` / `#ad` uncoded (labelled `false`; see the data README): scored on its own line so
+/// the two questions are not mixed up. The verdict itself counts every disclosure.
+pub fn predicts_affiliate_disclosure(v: &Verdict) -> bool {
+    v.evidence
+        .iter()
+        .any(|e| e.kind == EvidenceClass::Disclosure && e.topic == Some(DisclosureTopic::Affiliate))
+}
+
 /// Counts for one group of rows (a file, or a file and language).
 #[derive(Debug, Clone, Default)]
 pub struct Group {
     pub rows: u64,
     pub commercial: Confusion,
     pub disclosure: Confusion,
+    /// Disclosure scored on affiliate-commission disclosures only ([`predicts_affiliate_disclosure`]).
+    pub affiliate_disclosure: Confusion,
     pub verdicts: [u64; 4],
     pub flagged: u64,
 }
@@ -87,6 +101,8 @@ impl Group {
         }
         if let Some(actual) = label_disclosed {
             self.disclosure.add(disclosed, actual);
+            self.affiliate_disclosure
+                .add(predicts_affiliate_disclosure(v), actual);
         }
     }
 }
@@ -123,7 +139,7 @@ impl Report {
         let mut out = String::new();
         let _ = writeln!(
             out,
-            "{:<40} {:>4} {:>6} {:>6} | {:>5} {:>5} {:>5} {:>18} | {:>5} {:>5} {:>5} {:>18} | verdicts o/d/u/n",
+            "{:<40} {:>4} {:>6} {:>6} | {:>5} {:>5} {:>5} {:>18} | {:>5} {:>5} {:>5} {:>18} | {:>5} {:>5} {:>5} {:>18} | verdicts o/d/u/n",
             "file",
             "lang",
             "rows",
@@ -135,7 +151,11 @@ impl Report {
             "d.P",
             "d.R",
             "d.F1",
-            "d.tp/fp/fn/tn"
+            "d.tp/fp/fn/tn",
+            "a.P",
+            "a.R",
+            "a.F1",
+            "a.tp/fp/fn/tn"
         );
         for ((file, lang), g) in &self.groups {
             if lang != "*"
@@ -150,6 +170,7 @@ impl Report {
             }
             let c = &g.commercial;
             let d = &g.disclosure;
+            let a = &g.affiliate_disclosure;
             let conf = |c: &Confusion| {
                 if c.total() == 0 {
                     "-".to_string()
@@ -159,7 +180,7 @@ impl Report {
             };
             let _ = writeln!(
                 out,
-                "{:<40} {:>4} {:>6} {:>5.1}% | {:>5} {:>5} {:>5} {:>18} | {:>5} {:>5} {:>5} {:>18} | {}/{}/{}/{}",
+                "{:<40} {:>4} {:>6} {:>5.1}% | {:>5} {:>5} {:>5} {:>18} | {:>5} {:>5} {:>5} {:>18} | {:>5} {:>5} {:>5} {:>18} | {}/{}/{}/{}",
                 file,
                 lang,
                 g.rows,
@@ -172,6 +193,10 @@ impl Report {
                 fmt(d.recall()),
                 fmt(d.f1()),
                 conf(d),
+                fmt(a.precision()),
+                fmt(a.recall()),
+                fmt(a.f1()),
+                conf(a),
                 g.verdicts[0],
                 g.verdicts[1],
                 g.verdicts[2],
@@ -203,5 +228,39 @@ mod tests {
         assert!((c.recall().unwrap() - 2.0 / 3.0).abs() < 1e-9);
         assert!((c.f1().unwrap() - 2.0 / 3.0).abs() < 1e-9);
         assert_eq!(Confusion::default().f1(), None);
+    }
+
+    /// `#sponsored` is a disclosure, but not of the affiliate kind that affiliate-only label sets code:
+    /// it counts on the disclosure line and not on the affiliate line.
+    #[test]
+    fn affiliate_disclosures_are_scored_on_their_own_line() {
+        let engine = crate::Engine::new().expect("builtin lexicons are valid");
+        let judge = |caption: &str| {
+            engine.judge(
+                &crate::Post {
+                    id: "1".into(),
+                    caption: caption.into(),
+                    ..crate::Post::default()
+                },
+                crate::Lang::En,
+            )
+        };
+        let mut g = Group::default();
+        g.add(&judge("Cute dress #sponsored"), Some(true), Some(false));
+        g.add(
+            &judge("Affiliate links below, I earn a small commission"),
+            Some(true),
+            Some(true),
+        );
+        g.add(&judge("Shop the look here"), Some(true), Some(false));
+        assert_eq!(
+            (g.disclosure.tp, g.disclosure.fp, g.disclosure.tn),
+            (1, 1, 1)
+        );
+        let a = g.affiliate_disclosure;
+        assert_eq!((a.tp, a.fp, a.fn_, a.tn), (1, 0, 0, 2));
+        let mut report = Report::default();
+        report.add("f.jsonl", "en", &judge("#ad"), Some(true), Some(false));
+        assert!(report.render().contains("a.F1"), "{}", report.render());
     }
 }

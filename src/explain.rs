@@ -1,6 +1,6 @@
 //! The languages explanations are written in, and filling the templates of `lexicons/explanations.json`.
 
-use crate::lexicon::Explanations;
+use crate::lexicon::{DisclosureTopic, Explanations};
 
 /// Languages the user interface speaks. Anything else falls back to English.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -39,10 +39,26 @@ impl Lang {
 const MAX_QUOTE_CHARS: usize = 80;
 
 /// The explanation for `signal` in `lang` (English when missing), with the matched text quoted.
-pub fn explain(explanations: &Explanations, signal: &str, lang: Lang, matched: &str) -> String {
-    let template = explanations
-        .get(signal)
-        .and_then(|by_lang| by_lang.get(lang.code()).or_else(|| by_lang.get("en")));
+/// A disclosure about affiliate commissions uses the `<signal>/affiliate` template when the file has
+/// one, so "affiliate links" is not explained as an ad label.
+pub fn explain(
+    explanations: &Explanations,
+    signal: &str,
+    topic: Option<DisclosureTopic>,
+    lang: Lang,
+    matched: &str,
+) -> String {
+    let pick = |key: &str| {
+        explanations
+            .get(key)
+            .and_then(|by_lang| by_lang.get(lang.code()).or_else(|| by_lang.get("en")))
+    };
+    let template = match topic {
+        Some(DisclosureTopic::Affiliate) => {
+            pick(&format!("{signal}/affiliate")).or_else(|| pick(signal))
+        }
+        _ => pick(signal),
+    };
     let quote = shorten(matched.trim());
     match template {
         Some(t) => t.replace("{text}", &quote),
@@ -86,9 +102,23 @@ mod tests {
                 .into_iter()
                 .collect(),
         );
-        assert_eq!(explain(&e, "x", Lang::Vi, "#ad"), "Found “#ad”");
+        assert_eq!(explain(&e, "x", None, Lang::Vi, "#ad"), "Found “#ad”");
         let long = "a".repeat(500);
-        assert!(explain(&e, "x", Lang::En, &long).chars().count() < 100);
-        assert_eq!(explain(&e, "missing", Lang::En, "q"), "missing: q");
+        assert!(explain(&e, "x", None, Lang::En, &long).chars().count() < 100);
+        assert_eq!(explain(&e, "missing", None, Lang::En, "q"), "missing: q");
+        // An affiliate disclosure without its own template falls back to the signal's.
+        let affiliate = Some(DisclosureTopic::Affiliate);
+        assert_eq!(explain(&e, "x", affiliate, Lang::En, "q"), "Found “q”");
+        e.insert(
+            "x/affiliate".into(),
+            [("en".to_string(), "Commission: “{text}”".to_string())]
+                .into_iter()
+                .collect(),
+        );
+        assert_eq!(
+            explain(&e, "x", affiliate, Lang::Vi, "q"),
+            "Commission: “q”"
+        );
+        assert_eq!(explain(&e, "x", None, Lang::En, "q"), "Found “q”");
     }
 }

@@ -76,6 +76,26 @@ pub enum MarkerKind {
     ShopAccount,
 }
 
+/// What a disclosure says the creator gets: paid or gifted to post (`sponsorship`, the default), or a
+/// commission on what viewers buy through the links (`affiliate`). Both are disclosures; reports and
+/// explanations name which, and affiliate-only label sets (Mathur et al.) can be scored on their own scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DisclosureTopic {
+    #[default]
+    Sponsorship,
+    Affiliate,
+}
+
+impl DisclosureTopic {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DisclosureTopic::Sponsorship => "sponsorship",
+            DisclosureTopic::Affiliate => "affiliate",
+        }
+    }
+}
+
 impl MarkerKind {
     fn needs_weight(self) -> bool {
         !matches!(self, MarkerKind::Negation | MarkerKind::Exception)
@@ -101,6 +121,9 @@ struct RawGroup {
     note: Option<String>,
     #[serde(default)]
     same_language_only: bool,
+    /// Disclosure groups only: what the disclosure is about (default `sponsorship`).
+    #[serde(default)]
+    topic: Option<DisclosureTopic>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -139,6 +162,8 @@ pub struct Term {
     pub same_language_only: bool,
     /// The file's language code.
     pub language: String,
+    /// For disclosure terms, what they disclose; `None` for every other kind.
+    pub topic: Option<DisclosureTopic>,
 }
 
 /// A language file after validation.
@@ -390,6 +415,20 @@ pub fn parse_language(source: &Source<'_>) -> Result<Language, LexiconError> {
                 ));
             }
         };
+        let is_disclosure = matches!(
+            group.kind,
+            MarkerKind::ClearDisclosure | MarkerKind::AmbiguousDisclosure
+        );
+        let topic = match (group.topic, is_disclosure) {
+            (Some(_), false) => {
+                return Err(err(
+                    file,
+                    format!("{where_}: `topic` applies only to disclosure groups"),
+                ));
+            }
+            (t, true) => Some(t.unwrap_or_default()),
+            (None, false) => None,
+        };
         for raw_term in &group.terms {
             let (written, weight) = match raw_term {
                 RawTerm::Plain(t) => (t.clone(), group_weight),
@@ -456,6 +495,7 @@ pub fn parse_language(source: &Source<'_>) -> Result<Language, LexiconError> {
                 needs_code,
                 same_language_only: group.same_language_only,
                 language: raw.language.clone(),
+                topic,
             });
         }
     }
@@ -674,5 +714,76 @@ impl Lexicons {
             rules: rules_data,
             explanations: explanations_data,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn language(groups: &str) -> Result<Language, LexiconError> {
+        let text =
+            format!(r#"{{"language":"xx","name":"Test","sources":["s"],"groups":[{groups}]}}"#);
+        parse_language(&Source {
+            name: "lang/xx.json",
+            text: &text,
+        })
+    }
+
+    #[test]
+    fn disclosure_topics_default_to_sponsorship_and_only_apply_to_disclosures() {
+        let l = language(
+            r##"{"kind":"clear_disclosure","weight":0.9,"terms":["#ad"]},
+               {"kind":"ambiguous_disclosure","weight":0.5,"topic":"affiliate","terms":["affiliate link"]},
+               {"kind":"shop_cta","weight":0.5,"terms":["link in bio"]}"##,
+        )
+        .expect("valid");
+        let topic = |folded: &str| l.terms.iter().find(|t| t.folded == folded).unwrap().topic;
+        assert_eq!(topic("ad"), Some(DisclosureTopic::Sponsorship));
+        assert_eq!(topic("affiliate link"), Some(DisclosureTopic::Affiliate));
+        assert_eq!(topic("link in bio"), None);
+
+        let e = language(r#"{"kind":"shop_cta","weight":0.5,"topic":"affiliate","terms":["x"]}"#)
+            .unwrap_err();
+        assert_eq!(e.file, "lang/xx.json");
+        assert!(
+            e.message
+                .contains("`topic` applies only to disclosure groups"),
+            "{e}"
+        );
+        let e =
+            language(r#"{"kind":"clear_disclosure","weight":0.5,"topic":"gift","terms":["x"]}"#)
+                .unwrap_err();
+        assert!(e.message.contains("gift"), "{e}");
+    }
+
+    #[test]
+    fn bad_groups_name_the_file_and_the_entry() {
+        for (groups, expected) in [
+            (
+                r#"{"kind":"clear_disclosure","terms":["x"]}"#,
+                "`weight` is required",
+            ),
+            (
+                r#"{"kind":"clear_disclosure","weight":1.5,"terms":["x"]}"#,
+                "weight",
+            ),
+            (
+                r#"{"kind":"clear_disclosure","weight":0.5,"terms":["x {BRAND}"]}"#,
+                "unknown placeholder",
+            ),
+            (
+                r##"{"kind":"clear_disclosure","weight":0.5,"terms":["#ad","#AD"]}"##,
+                "duplicates",
+            ),
+            (
+                r#"{"kind":"clear_disclosure","weight":0.5,"terms":["x"],"colour":"red"}"#,
+                "colour",
+            ),
+        ] {
+            let e = language(groups).unwrap_err();
+            assert_eq!(e.file, "lang/xx.json", "{groups}");
+            assert!(e.message.contains(expected), "{groups}: {e}");
+        }
     }
 }

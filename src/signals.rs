@@ -13,7 +13,9 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use serde::{Deserialize, Serialize};
 
 use crate::explain::{Lang, explain};
-use crate::lexicon::{Brand, BrandWeights, LexiconError, Lexicons, LinkKind, MarkerKind, Term};
+use crate::lexicon::{
+    Brand, BrandWeights, DisclosureTopic, LexiconError, Lexicons, LinkKind, MarkerKind, Term,
+};
 use crate::normalize::{Folded, fold, fold_term, fold_text_into, is_alnum};
 use crate::post::Post;
 
@@ -143,6 +145,9 @@ pub struct Evidence {
     pub weight: f32,
     /// A short explanation a user can read, in the requested language.
     pub explanation: String,
+    /// Disclosures only: `sponsorship` (paid or gifted) or `affiliate` (commission on sales).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topic: Option<DisclosureTopic>,
 }
 
 /// Captions longer than this are judged on their first 64 KiB: TikTok captions are at most a few
@@ -704,6 +709,8 @@ pub struct Finding {
     pub weight: f32,
     /// The original text of the field the offsets point into.
     pub text: String,
+    /// For disclosures, what they disclose (sponsorship or affiliate commission).
+    pub topic: Option<DisclosureTopic>,
 }
 
 /// Everything found in one post.
@@ -742,6 +749,20 @@ impl Collector {
         end: usize,
         weight: f32,
     ) {
+        self.push_topic(signal, field, source, start, end, weight, None);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn push_topic(
+        &mut self,
+        signal: SignalKind,
+        field: Field,
+        source: &str,
+        start: usize,
+        end: usize,
+        weight: f32,
+        topic: Option<DisclosureTopic>,
+    ) {
         let text = source.get(start..end).unwrap_or("").to_string();
         let key = (signal, fold_term(&text));
         if !self.seen.insert(key) {
@@ -754,6 +775,7 @@ impl Collector {
             end,
             weight,
             text,
+            topic,
         });
     }
 }
@@ -1082,7 +1104,7 @@ impl Matcher {
                 None => return,
             }
         }
-        out.push(signal, field, original, os, end, t.weight);
+        out.push_topic(signal, field, original, os, end, t.weight, t.topic);
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -1691,7 +1713,8 @@ pub fn to_evidence(
         .map(|f| Evidence {
             signal: f.signal,
             kind: f.signal.class(),
-            explanation: explain(explanations, f.signal.as_str(), lang, &f.text),
+            explanation: explain(explanations, f.signal.as_str(), f.topic, lang, &f.text),
+            topic: f.topic,
             text: f.text,
             field: f.field,
             start: f.start,

@@ -289,3 +289,82 @@ fn engine_describes_itself() {
     assert!(d.contains("16 languages"), "{d}");
     assert_eq!(engine().languages().len(), 16);
 }
+
+/// Disclosures say what they disclose: paid/gifted (`sponsorship`) or a commission on sales
+/// (`affiliate`), in every language that has both, and the explanation says which.
+#[test]
+fn disclosures_carry_their_topic() {
+    use deinfluencer::lexicon::DisclosureTopic::{Affiliate, Sponsorship};
+    let topics = |caption: &str| -> Vec<(String, Option<deinfluencer::lexicon::DisclosureTopic>)> {
+        judge(&post(caption))
+            .evidence
+            .into_iter()
+            .filter(|e| e.kind == deinfluencer::signals::EvidenceClass::Disclosure)
+            .map(|e| (e.text, e.topic))
+            .collect()
+    };
+    for (caption, text, topic) in [
+        ("Love this dress #sponsored", "#sponsored", Sponsorship),
+        ("Thanks for the PR package #gifted", "#gifted", Sponsorship),
+        (
+            "These are affiliate links, shop below",
+            "affiliate links",
+            Affiliate,
+        ),
+        (
+            "As an Amazon Associate I earn from qualifying purchases",
+            "As an Amazon Associate",
+            Affiliate,
+        ),
+        (
+            "Support the channel by using these links!",
+            "Support the channel by",
+            Affiliate,
+        ),
+        ("Cek link afiliasi di bio ya", "link afiliasi", Affiliate),
+        (
+            "Mua qua link tiếp thị liên kết của mình nha",
+            "link tiếp thị",
+            Affiliate,
+        ),
+        ("Dies ist ein Affiliate-Link", "Affiliate-Link", Affiliate),
+        ("#quangcao son mới", "#quangcao", Sponsorship),
+    ] {
+        let found = topics(caption);
+        assert!(
+            found.iter().any(|(t, p)| t == text && *p == Some(topic)),
+            "{caption:?}: expected “{text}” as {topic:?}, got {found:?}"
+        );
+    }
+    // Only disclosures carry a topic.
+    let v = judge(&post("Link in bio, use code MAI20 #ad"));
+    for e in &v.evidence {
+        assert_eq!(
+            e.topic.is_some(),
+            e.kind == deinfluencer::signals::EvidenceClass::Disclosure,
+            "{e:?}"
+        );
+    }
+    // The explanation names the commission rather than calling it an ad label.
+    let v = engine().judge(
+        &post("I earn a small commission at no extra cost to you"),
+        Lang::En,
+    );
+    let e = v
+        .evidence
+        .iter()
+        .find(|e| e.text == "small commission")
+        .expect("found");
+    assert!(e.explanation.contains("commission"), "{}", e.explanation);
+    assert!(
+        !e.explanation.contains("labels it as an ad"),
+        "{}",
+        e.explanation
+    );
+    let vi = engine().judge(&post("I earn a small commission"), Lang::Vi);
+    assert!(
+        vi.evidence[0].explanation.contains("hoa hồng"),
+        "{}",
+        vi.evidence[0].explanation
+    );
+}

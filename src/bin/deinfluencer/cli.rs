@@ -306,7 +306,8 @@ fn evaluate(files: &[PathBuf], show: Option<Show>, limit: usize) -> Result<bool,
         write!(out, "{}", report.render())?;
         writeln!(
             out,
-            "(commercial = verdict not organic; disclosed = any clear or ambiguous disclosure found; {})",
+            "(commercial = verdict not organic; d. = disclosed: any clear or ambiguous disclosure found; a. = the same, \
+             counting only disclosures of affiliate commissions — the scope of label sets that coded only those; {})",
             engine.describe()
         )?;
         out.flush()
