@@ -205,6 +205,11 @@ pub struct Brands {
     pub generic_campaign_suffixes: Vec<String>,
     #[serde(default)]
     pub campaign_prefixes: Vec<String>,
+    /// Words that start with `x` and are glued after any tag (`#lienquanxuhuong` = Liên Quân +
+    /// "xuhuong", trending): an `x` that starts one of them is not the `x` of a `<brand>x<series>`
+    /// collaboration tag.
+    #[serde(default)]
+    pub collab_x_exceptions: Vec<String>,
     pub brands: Vec<Brand>,
     #[serde(default)]
     #[allow(dead_code)]
@@ -554,6 +559,7 @@ fn validate_brands(file: &str, brands: &mut Brands) -> Result<(), LexiconError> 
         &mut brands.campaign_suffixes,
         &mut brands.campaign_prefixes,
         &mut brands.generic_campaign_suffixes,
+        &mut brands.collab_x_exceptions,
     ] {
         for s in list.iter_mut() {
             *s = fold_term(s)

@@ -333,6 +333,8 @@ pub struct Matcher {
     brand_heads: FxSet<Vec<u8>>,
     campaign_suffixes: Vec<String>,
     generic_campaign_suffixes: Vec<String>,
+    /// Folded; see [`crate::lexicon::Brands::collab_x_exceptions`].
+    collab_x_exceptions: Vec<String>,
     campaign_prefixes: Vec<String>,
     campaign_suffix_index: AffixIndex,
     campaign_prefix_index: AffixIndex,
@@ -611,6 +613,7 @@ impl Matcher {
             brand_heads,
             campaign_suffixes: lex.brands.campaign_suffixes.clone(),
             generic_campaign_suffixes: lex.brands.generic_campaign_suffixes.clone(),
+            collab_x_exceptions: lex.brands.collab_x_exceptions.clone(),
             campaign_prefixes: lex.brands.campaign_prefixes.clone(),
             campaign_suffix_index: AffixIndex::new(&lex.brands.campaign_suffixes, true),
             campaign_prefix_index: AffixIndex::new(&lex.brands.campaign_prefixes, false),
@@ -1308,6 +1311,11 @@ impl Matcher {
                 return Some(SignalKind::CampaignHashtag);
             }
         }
+        // <brand> x <series> and <series> x <brand>: a collaboration tag (#grabfoodxthameposeries,
+        // #blackpinkxshopee). The explicit "x" makes even a generic brand's tag a campaign.
+        if let Some(signal) = self.classify_collab_hashtag(key) {
+            return Some(signal);
+        }
         // <brand><more words>: a product or campaign tag of a distinctive brand (#vinamilkgreenfarm).
         // Only the lengths some brand tag has are tried, and at least three more characters must follow.
         // Every such length is at least BRAND_HEAD bytes, so a key whose head starts no brand tag
@@ -1330,6 +1338,36 @@ impl Matcher {
                 && !self.brands[*b].generic
             {
                 return Some(SignalKind::ProductLineHashtag);
+            }
+        }
+        None
+    }
+
+    /// `<brand>x<series>` / `<series>x<brand>`: the brand side must be a whole brand tag or product
+    /// line of at least three letters, the other side at least three characters, so `#xuhuong`,
+    /// `#fypxuhuong` or a brand name merely followed by an `x` never count.
+    fn classify_collab_hashtag(&self, key: &str) -> Option<SignalKind> {
+        const MIN_SIDE: usize = 3;
+        if key.len() < 2 * MIN_SIDE + 1 {
+            return None;
+        }
+        for (p, _) in key.match_indices('x') {
+            let (left, right) = (&key[..p], &key[p + 1..]);
+            if left.len() < MIN_SIDE
+                || right.len() < MIN_SIDE
+                || self
+                    .collab_x_exceptions
+                    .iter()
+                    .any(|w| key[p..].starts_with(w.as_str()))
+            {
+                continue;
+            }
+            let brand_side = |side: &str| match self.brand_tags.get(side) {
+                Some(BrandTag::Tag(_)) | Some(BrandTag::Line) => true,
+                None => false,
+            };
+            if brand_side(left) || brand_side(right) {
+                return Some(SignalKind::CampaignHashtag);
             }
         }
         None

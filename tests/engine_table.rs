@@ -368,3 +368,59 @@ fn disclosures_carry_their_topic() {
         vi.evidence[0].explanation
     );
 }
+
+/// `<brand>x<series>` collaboration tags, generic brands included, without matching words that merely
+/// start with an `x` after a brand (`#lienquanxuhuong` = the game + "trending").
+#[test]
+fn collaboration_tags() {
+    let signal = |caption: &str| -> Vec<(SignalKind, String)> {
+        judge(&post(caption))
+            .evidence
+            .into_iter()
+            .map(|e| (e.signal, e.text))
+            .collect()
+    };
+    for caption in [
+        "Ăn khuya thôi #grabfoodxthameposeries",
+        "Trà sữa mới #blackpinkxshopee",
+        "Team 7 #mlbbxnaruto",
+    ] {
+        let found = signal(caption);
+        assert!(
+            found.iter().any(|(s, _)| *s == SignalKind::CampaignHashtag),
+            "{caption:?}: {found:?}"
+        );
+        assert!(judge(&post(caption)).commercial, "{caption:?}");
+    }
+    for caption in [
+        "Yena nhiều rồi #lienquanxuhuong",
+        "Đẹp quá #shopeexh",
+        "Cuối tuần #relaxtime #boxing #taxi",
+        "#xuhuong #fypxuhuong",
+    ] {
+        let v = judge(&post(caption));
+        assert!(
+            v.evidence
+                .iter()
+                .all(|e| e.signal != SignalKind::CampaignHashtag),
+            "{caption:?}: {v:?}"
+        );
+    }
+}
+
+/// A shop account whose hashtags carry price words (`#vongtaygiare` = cheap bracelets) sells its own
+/// goods; the price words alone, from an ordinary account, are not enough.
+#[test]
+fn shop_price_hashtags() {
+    let mut p = post("Nay lại phải ráng lơn #phukien #vongtaygiare #vongtayhandmade");
+    assert_eq!(judge(&p).verdict, Organic, "one weak price tag alone");
+    p.creator.handle = "yenastore".into();
+    let v = judge(&p);
+    assert!(v.commercial && v.self_promo, "{v:?}");
+    assert!(
+        v.evidence
+            .iter()
+            .any(|e| e.text == "#vongtaygiare" || e.text == "vongtaygiare"),
+        "{v:?}"
+    );
+}
