@@ -44,6 +44,27 @@ function format(entry, subs) {
  * @param {string|string[]} [substitutions]
  */
 export function msg(key, substitutions) {
+  return lookup(key, substitutions) || key;
+}
+
+/**
+ * A message about `n` things: `<key>One` when `n` is 1 and the language has that form ("1 post
+ * seen"), else `<key>` ("5 posts seen"). Languages without a singular form (id, vi) simply have the
+ * same text in both.
+ * @param {string} key
+ * @param {number} n
+ * @param {string|string[]} [substitutions]
+ */
+export function msgCount(key, n, substitutions) {
+  return (n === 1 && lookup(`${key}One`, substitutions)) || msg(key, substitutions);
+}
+
+/**
+ * The formatted message, or '' when no catalog has it.
+ * @param {string} key
+ * @param {string|string[]} [substitutions]
+ */
+function lookup(key, substitutions) {
   if (catalogs.length > 0) {
     const subs = substitutions === undefined ? [] : [substitutions].flat().map(String);
     for (const catalog of catalogs) {
@@ -51,7 +72,7 @@ export function msg(key, substitutions) {
       if (entry && typeof entry.message === 'string') return format(entry, subs);
     }
   }
-  return api.i18n.getMessage(key, substitutions) || key;
+  return api.i18n.getMessage(key, substitutions);
 }
 
 /** @param {string} lang */

@@ -3,7 +3,7 @@
  * only ask the service worker (the ledger's only writer) and show what it answers; every text is set
  * with textContent.
  */
-import { msg, uiLanguage } from './i18n.js';
+import { msg, msgCount, uiLanguage } from './i18n.js';
 
 /** Formatters by kind and language: building one costs far more than using it (10,000 table rows). */
 const formatters = new Map();
@@ -45,7 +45,7 @@ export function compareText(a, b) {
  */
 export function creatorLine(c) {
   const posts = count(c.seen);
-  if (!c.enough_to_judge) return msg('ledgerTooFew', [posts]);
+  if (!c.enough_to_judge) return msgCount('ledgerTooFew', c.seen, [posts]);
   if (c.commercial === 0) return msg('ledgerCreatorNoAds', [posts]);
   return msg('ledgerCreatorLine', [posts, percent(c.sponsored_share), percent(c.disclosure_rate)]);
 }
@@ -135,7 +135,7 @@ export function renderShareChart(bars, tbody, note, { buckets, judged, tooFew })
     const label = bucketLabel(index);
     const column = document.createElement('div');
     column.className = 'bar-col';
-    column.title = msg('optionsChartBar', [count(n), label]);
+    column.title = msgCount('optionsChartBar', n, [count(n), label]);
     const value = document.createElement('span');
     value.className = 'bar-value';
     value.textContent = count(n);
@@ -163,5 +163,5 @@ export function renderShareChart(bars, tbody, note, { buckets, judged, tooFew })
   });
   bars.replaceChildren(...columns);
   tbody.replaceChildren(...rows);
-  note.textContent = msg('optionsChartNote', [count(judged), count(tooFew)]);
+  note.textContent = msgCount('optionsChartNote', judged, [count(judged), count(tooFew)]);
 }

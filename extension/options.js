@@ -1,6 +1,6 @@
 import { api } from './shim.js';
 import { MSG, RETENTION, send } from './messages.js';
-import { localize, msg } from './i18n.js';
+import { localize, msg, msgCount } from './i18n.js';
 import { compareText, count, percent, renderShareChart, shareHistogram, when } from './ledger-ui.js';
 import { bindEnabledSwitch, bindLanguageSelect, bindRetention, bindShowOptions, loadChosenLanguage } from './settings-ui.js';
 
@@ -130,7 +130,7 @@ function renderTable() {
     rows.push(tr);
   }
   tbody.replaceChildren(...rows);
-  countLine.textContent = msg('optionsLedgerCount', [count(shown.length), count(creators.length)]);
+  countLine.textContent = msgCount('optionsLedgerCount', creators.length, [count(shown.length), count(creators.length)]);
   renderShownLine();
   for (const th of table.tHead.querySelectorAll('th')) {
     th.setAttribute('aria-sort', th.dataset.key === sortKey ? (sortDir > 0 ? 'ascending' : 'descending') : 'none');

@@ -1,6 +1,6 @@
 import { api } from './shim.js';
 import { LEDGER_NOTICE_KEY, MSG, send } from './messages.js';
-import { localize, msg } from './i18n.js';
+import { localize, msg, msgCount } from './i18n.js';
 import { count, creatorItem, renderNotice } from './ledger-ui.js';
 import { bindEnabledSwitch, loadChosenLanguage } from './settings-ui.js';
 
@@ -46,7 +46,7 @@ async function showTab() {
   summary.textContent =
     s.scanned === 0
       ? msg('ledgerTabEmpty')
-      : msg('ledgerTabSummary', [count(s.scanned), count(s.undisclosed), count(s.unclear), count(s.disclosed)]);
+      : msgCount('ledgerTabSummary', s.scanned, [count(s.scanned), count(s.undisclosed), count(s.unclear), count(s.disclosed)]);
   summary.dataset.scanned = String(s.scanned);
   tabCreators.replaceChildren(...creators.map(creatorItem));
 }

@@ -5,7 +5,7 @@
  */
 import { api } from './shim.js';
 import { HINT_KINDS, LANGUAGES, MSG, RETENTION, SETTINGS_KEY, normalizeSettings, send, validRetention } from './messages.js';
-import { msg, useLanguage } from './i18n.js';
+import { msg, msgCount, useLanguage } from './i18n.js';
 import { count } from './ledger-ui.js';
 
 const root = document.documentElement;
@@ -206,7 +206,7 @@ export async function bindRetention(form, status, onPruned) {
     try {
       const result = await send({ type: MSG.SET_RETENTION, retention: wanted });
       input.value = String(result.retention);
-      status.textContent = msg('retentionSaved', [count(result.retention), count(result.pruned)]);
+      status.textContent = msgCount('retentionSaved', result.pruned, [count(result.retention), count(result.pruned)]);
       form.dataset.state = 'saved';
       if (result.pruned > 0) onPruned();
     } catch {

@@ -17,7 +17,7 @@
  */
 import { api } from '../shim.js';
 import { LEDGER_KEY, MSG, SETTINGS_KEY, normalizeSettings, send } from '../messages.js';
-import { msg, useLanguage } from '../i18n.js';
+import { msg, msgCount, useLanguage } from '../i18n.js';
 import { count, percent } from '../ledger-ui.js';
 import { pageTheme } from './overlay.js';
 import { PALETTE_CSS } from './palette.js';
@@ -318,7 +318,7 @@ export class ProfileBanner {
   /** @param {import('../messages.js').CreatorSummary} c */
   numbers(c) {
     const posts = count(c.seen);
-    if (!c.enough_to_judge) return [element('p', { class: 'headline' }, msg('ledgerTooFew', [posts]))];
+    if (!c.enough_to_judge) return [element('p', { class: 'headline' }, msgCount('ledgerTooFew', c.seen, [posts]))];
     const range = ([low, high]) => msg('bannerInterval', [percent(low), percent(high)]);
     const share = element('p', { class: 'headline' }, msg('bannerShare', [percent(c.sponsored_share), posts]));
     share.append(' ', element('span', { class: 'range' }, range(c.sponsored_interval)));

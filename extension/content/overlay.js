@@ -17,7 +17,7 @@
  * Text comes from _locales (i18n.js) and from the engine's evidence, and is set with textContent
  * only: a caption that carries markup stays text.
  */
-import { msg } from '../i18n.js';
+import { msg, msgCount } from '../i18n.js';
 import { PALETTE_CSS } from './palette.js';
 
 export const HOST_TAG = 'deinfluencer-hint';
@@ -630,7 +630,7 @@ function creatorLine(c) {
   const percent = new Intl.NumberFormat(msg('languageCode'), { style: 'percent', maximumFractionDigits: 0 });
   const posts = number.format(c.seen);
   let line;
-  if (!c.enough_to_judge) line = msg('ledgerTooFew', [posts]);
+  if (!c.enough_to_judge) line = msgCount('ledgerTooFew', c.seen, [posts]);
   else if (c.commercial === 0) line = msg('ledgerCreatorNoAds', [posts]);
   else line = msg('ledgerCreatorLine', [posts, percent.format(c.sponsored_share), percent.format(c.disclosure_rate ?? 0)]);
   return msg('hintCreatorLine', [`@${c.creator}`, line]);

@@ -541,7 +541,7 @@ test('correcting a post from its hint: "Not an ad" / "This is an ad" change the 
     assert.deepEqual(await pressed(), ['false', 'false']);
     // The creator's numbers from the ledger, worded as in the popup.
     await host.locator('.creator', { hasText: `@${handle}` }).waitFor();
-    assert.match(await host.locator('.creator').textContent(), /1 posts seen: too few posts to judge/);
+    assert.match(await host.locator('.creator').textContent(), /(^|\D)1 post seen: too few posts to judge/);
     await waitForCreator({ seen: 1, organic: 0, undisclosed: 1, corrections: 0 });
     assert.match(await popupSummary(), new RegExp(`: ${undisclosedOnTab} undisclosed,`));
 
