@@ -1100,6 +1100,16 @@ impl Matcher {
             MarkerKind::SelfPromo => SignalKind::SelfPromo,
             MarkerKind::ShopAccount => SignalKind::ShopAccount,
         };
+        // `% off` quotes the number before it too ("20% off"), so the evidence reads as the offer.
+        let mut os = os;
+        if t.folded.starts_with('%') {
+            let digits = original[..os]
+                .bytes()
+                .rev()
+                .take_while(|b| b.is_ascii_digit() || *b == b'.' || *b == b',')
+                .count();
+            os -= digits;
+        }
         let mut end = oe;
         if t.needs_code {
             match code_after(original, oe) {

@@ -424,3 +424,20 @@ fn shop_price_hashtags() {
         "{v:?}"
     );
 }
+
+/// An offer's evidence quotes the number with it, and its offsets still point at the original text.
+#[test]
+fn percent_off_quotes_the_number() {
+    let caption = "Spring sale: 12.5% off everything 🌸 and 30 % off shoes";
+    let v = judge(&post(caption));
+    let quoted: Vec<&str> = v
+        .evidence
+        .iter()
+        .filter(|e| e.text.ends_with("% off"))
+        .map(|e| {
+            assert_eq!(&caption[e.start..e.end], e.text);
+            e.text.as_str()
+        })
+        .collect();
+    assert!(quoted.contains(&"12.5% off"), "{quoted:?}");
+}
