@@ -176,53 +176,68 @@ const SAVE_RETRY_MS = 30_000;
 
 // ---- the write-ahead log: recorded verdicts not yet in a saved ledger ----
 //
-// The worker can be stopped at any moment (idle, or killed), and its ledger writes wait ~1 s to batch.
-// So every record-verdicts batch is also written to storage.session (one key per batch) before it is
-// acknowledged, and a save removes the batches it covers. A new worker replays what is left, in order:
-// recording is idempotent per post id, so a replayed batch never counts a post twice.
+// The worker can be stopped at any moment (idle, killed, or the browser quits), and its ledger writes
+// wait ~1 s to batch. So every record-verdicts batch is also written to storage.local before it is
+// acknowledged — under one small key holding only the batches no save covers yet (~1 s of browsing),
+// in storage.local rather than storage.session so that a browser quit does not clear it — and a save
+// removes the batches it covers. A new worker replays what is left, in order: recording is
+// idempotent per post id, so a replayed batch never counts a post twice.
 
-const WAL_PREFIX = 'ledgerWal_';
-/** This worker life's id: keys from two lives never collide. */
-const WAL_LIFE = Math.random().toString(36).slice(2, 10);
+const WAL_KEY = 'ledger_wal';
+/** @type {{id: number, at: number, verdicts: unknown[]}[]} batches no saved ledger holds yet, oldest first */
+let walBatches = [];
 let walSerial = 0;
-/** Log keys not yet covered by a saved ledger → their (pending) write. */
-const walPending = new Map();
+/** The latest log write; writes are chained so the stored log never goes back to an older state. */
+let walWrite = Promise.resolve();
 
-/** Log one batch (its key, or '' when not logged); sorted keys replay in recording order. */
+/** Write the current log (or remove it when empty), after the writes before it. */
+function persistWal() {
+  const value = walBatches.map(({ at, verdicts }) => ({ at, verdicts }));
+  walWrite = walWrite
+    .then(() => (value.length > 0 ? api.storage.local.set({ [WAL_KEY]: value }) : api.storage.local.remove(WAL_KEY)))
+    .catch((error) => {
+      console.warn('Deinfluencer: could not write the log of recorded verdicts ahead of the save:', error);
+    });
+  return walWrite;
+}
+
+/** Log one batch; returns its id (0 when there was nothing to log). */
 function writeAhead(at, verdicts) {
-  const session = api.storage.session;
-  if (!session || verdicts.length === 0) return '';
-  const key = `${WAL_PREFIX}${String(at).padStart(16, '0')}_${String(walSerial++).padStart(9, '0')}_${WAL_LIFE}`;
-  const write = session.set({ [key]: { at, verdicts } }).catch((error) => {
-    console.warn('Deinfluencer: could not log recorded verdicts ahead of the save:', error);
-  });
-  walPending.set(key, write);
-  return key;
+  if (verdicts.length === 0) return 0;
+  const id = ++walSerial;
+  walBatches.push({ id, at, verdicts });
+  persistWal();
+  return id;
 }
 
-/** Drop the log batches a saved ledger now holds (once their own writes have finished). */
-async function forgetWal(keys) {
-  if (keys.length === 0) return;
-  await Promise.all(keys.map((key) => walPending.get(key)));
-  for (const key of keys) walPending.delete(key);
-  await api.storage.session?.remove(keys).catch(() => {});
+/** The ids of the batches logged so far (a save taken now holds them all). */
+const walIds = () => walBatches.map((batch) => batch.id);
+
+/** Drop the log batches a saved ledger now holds. */
+async function forgetWal(ids) {
+  if (ids.length === 0) return;
+  const drop = new Set(ids);
+  walBatches = walBatches.filter((batch) => !drop.has(batch.id));
+  await persistWal();
 }
 
-/** Replay the batches a previous worker logged but did not save. */
+/** Replay the batches a previous worker (or browser session) logged but did not save. */
 async function replayWal(ledger) {
-  let stored = {};
+  let stored;
   try {
-    stored = (await api.storage.session?.get(null)) ?? {};
-  } catch {
-    return; // no storage.session here: nothing was logged
+    stored = (await api.storage.local.get(WAL_KEY))[WAL_KEY];
+  } catch (error) {
+    console.warn('Deinfluencer: could not read the log of recorded verdicts:', error);
+    return;
   }
-  const keys = Object.keys(stored).filter((key) => key.startsWith(WAL_PREFIX)).sort();
-  for (const key of keys) {
-    const { at, verdicts } = stored[key] ?? {};
-    if (Array.isArray(verdicts)) ledger.recordVerdicts(verdicts.map(seenVerdict).filter((v) => v !== null), Number(at) || Date.now());
-    walPending.set(key, Promise.resolve());
+  if (!Array.isArray(stored)) return;
+  for (const batch of stored) {
+    const { at, verdicts } = batch ?? {};
+    if (!Array.isArray(verdicts)) continue;
+    ledger.recordVerdicts(verdicts.map(seenVerdict).filter((v) => v !== null), Number(at) || Date.now());
+    walBatches.push({ id: ++walSerial, at: Number(at) || Date.now(), verdicts });
   }
-  if (keys.length > 0) scheduleSave();
+  if (walBatches.length > 0) scheduleSave();
 }
 
 /** Tell the user something happened to their data (the popup shows it until dismissed). */
@@ -303,7 +318,7 @@ async function saveLedger(force = false) {
   /** @type {string[]} the log batches in the text being written (taken in the same turn as the text) */
   let covered = [];
   const write = (withBackup) => {
-    covered = [...walPending.keys()];
+    covered = walIds();
     const text = ledger.toJson();
     return api.storage.local.set(withBackup ? { [LEDGER_KEY]: text, [LEDGER_BACKUP_KEY]: text } : { [LEDGER_KEY]: text });
   };
@@ -374,7 +389,7 @@ async function recordVerdicts(tabId, load, verdicts) {
   const ledger = await ledgerReady();
   const at = Date.now();
   // Logged and recorded in the same turn (a save's snapshot sees both or neither); acknowledged once logged.
-  const logKey = writeAhead(at, clean);
+  const logId = writeAhead(at, clean);
   const outcomes = ledger.recordVerdicts(clean, at);
   await restoreTabPosts();
   if (typeof tabId === 'number' && tabId >= 0) {
@@ -388,9 +403,9 @@ async function recordVerdicts(tabId, load, verdicts) {
   }
   if (outcomes.some((o) => o === 'new' || o === 'updated')) {
     scheduleSave();
-    await walPending.get(logKey);
+    await walWrite;
   } else {
-    await forgetWal(logKey ? [logKey] : []); // nothing new to save: the log need not keep it
+    await forgetWal(logId ? [logId] : []); // nothing new to save: the log need not keep it
   }
   return outcomes;
 }
@@ -446,7 +461,7 @@ async function eraseLedger() {
       key.startsWith(LEDGER_NEWER_PREFIX),
   );
   await api.storage.local.remove(keys);
-  await forgetWal([...walPending.keys()]);
+  await forgetWal(walIds());
   return null;
 }
 

@@ -34,13 +34,14 @@ const isLocal = (url) => /^(chrome-extension|data|blob|about|chrome):/.test(url)
 /**
  * Launch Chromium with an unpacked extension in a fresh, throw-away profile.
  * @param {string} [extensionDir]
- * @param {{lang?: string}} [options]  `lang`: the browser's UI language (the extension's locale)
+ * @param {{lang?: string, profile?: string}} [options]  `lang`: the browser's UI language (the extension's
+ *   locale); `profile`: a user-data directory to use and keep (a browser restart), else a fresh one removed on close
  * @returns {Promise<{context: import('playwright-core').BrowserContext, extensionId: string,
  *   serviceWorker: import('playwright-core').Worker, requests: import('playwright-core').Request[],
  *   close: () => Promise<void>}>}  `requests` records every request that was not extension-local.
  */
-export async function launch(extensionDir = DIST_CHROME, { lang } = {}) {
-  const profile = await mkdtemp(join(tmpdir(), 'deinfluencer-e2e-'));
+export async function launch(extensionDir = DIST_CHROME, { lang, profile: kept } = {}) {
+  const profile = kept ?? (await mkdtemp(join(tmpdir(), 'deinfluencer-e2e-')));
   let context;
   try {
     context = await chromium.launchPersistentContext(profile, {
@@ -61,7 +62,7 @@ export async function launch(extensionDir = DIST_CHROME, { lang } = {}) {
       ...(lang ? { locale: lang, env: { ...process.env, LANGUAGE: lang, LANG: `${lang}.UTF-8` } } : {}),
     });
   } catch (error) {
-    await rm(profile, { recursive: true, force: true });
+    if (!kept) await rm(profile, { recursive: true, force: true });
     throw error;
   }
 
@@ -77,7 +78,7 @@ export async function launch(extensionDir = DIST_CHROME, { lang } = {}) {
 
   const close = async () => {
     await context.close().catch(() => {});
-    await rm(profile, { recursive: true, force: true });
+    if (!kept) await rm(profile, { recursive: true, force: true });
   };
 
   let [serviceWorker] = context.serviceWorkers();

@@ -6,8 +6,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, openPopup, restartServiceWorker, swEval, waitForLedgerSize, withExtension } from './helpers.js';
+import { ROOT, launch, openPopup, restartServiceWorker, swEval, waitForLedgerSize, withExtension } from './helpers.js';
 import { EXPECTED } from './site.js';
 import { ORIGIN, openTikTok, serveSite, waitForVerdicts, waitLoaded } from './tiktok.js';
 
@@ -143,18 +145,16 @@ test('storage.local full mid-write, then a failing write: nothing pruned or lost
     const failed = await swEval(serviceWorker, async () => {
       await globalThis.deinfluencer.flushLedger();
       const stored = await chrome.storage.local.get(['ledger', 'ledgerNotice']);
-      const wal = Object.keys(await chrome.storage.session.get(null)).filter((key) => key.startsWith('ledgerWal_'));
+      const { ledger_wal: wal } = await chrome.storage.local.get('ledger_wal');
       chrome.storage.local.set = globalThis.__realSet;
-      return { notice: stored.ledgerNotice?.kind, storedPosts: JSON.parse(stored.ledger).posts.length, wal: wal.length };
+      return { notice: stored.ledgerNotice?.kind, storedPosts: JSON.parse(stored.ledger).posts.length, wal: wal?.length ?? 0 };
     });
     assert.equal(failed.notice, 'save_failed', 'the failed write is reported');
     assert.equal(failed.storedPosts, postsOf(first).size, 'the last good save is untouched');
     assert.ok(failed.wal > 0, 'the unsaved batches are still in the write-ahead log');
     await assertLedgerHolds(serviceWorker, posts);
-    const wal = await swEval(serviceWorker, async () =>
-      Object.keys(await chrome.storage.session.get(null)).filter((key) => key.startsWith('ledgerWal_')),
-    );
-    assert.deepEqual(wal, [], 'a good save empties the write-ahead log');
+    const wal = await swEval(serviceWorker, async () => (await chrome.storage.local.get('ledger_wal')).ledger_wal ?? null);
+    assert.equal(wal, null, 'a good save empties the write-ahead log');
     assert.deepEqual(errors, [], 'no console errors on the page');
   });
 });
@@ -194,6 +194,42 @@ test('the service worker killed after record-verdicts, before the batched save: 
     await assertLedgerHolds(again, posts);
     assert.deepEqual(errors, [], 'no console errors on the page');
   });
+});
+
+test('the browser quits before the batched save: the next start replays the log, nothing lost or counted twice', LIMIT, async () => {
+  const profile = await mkdtemp(join(tmpdir(), 'deinfluencer-e2e-quit-'));
+  try {
+    let posts;
+    const first = await launch(undefined, { profile });
+    try {
+      await serveSite(first.context);
+      // The batched save never lands: the browser is closed with only the write-ahead log on disk.
+      await swEval(first.serviceWorker, () => {
+        const area = chrome.storage.local;
+        const set = area.set.bind(area);
+        area.set = (items) => ('ledger' in items ? new Promise(() => {}) : set(items));
+      });
+      const { page } = await openTikTok(first.context, '/foryou');
+      await waitForVerdicts(page, EXPECTED.feed);
+      posts = postsOf(await scrollFeed(page, 1, 6));
+      await waitForLedgerSize(first.serviceWorker, posts.size);
+      const stored = await swEval(first.serviceWorker, async () => chrome.storage.local.get(['ledger', 'ledger_wal']));
+      assert.equal(stored.ledger, undefined, 'no ledger was saved before the quit');
+      assert.ok(stored.ledger_wal?.length > 0, 'the recorded batches are logged in storage.local');
+    } finally {
+      await first.close(); // the browser quits; storage.session would be gone with it
+    }
+    const second = await launch(undefined, { profile });
+    try {
+      await assertLedgerHolds(second.serviceWorker, posts);
+      const wal = await swEval(second.serviceWorker, async () => (await chrome.storage.local.get('ledger_wal')).ledger_wal ?? null);
+      assert.equal(wal, null, 'the replayed log is dropped once saved');
+    } finally {
+      await second.close();
+    }
+  } finally {
+    await rm(profile, { recursive: true, force: true });
+  }
 });
 
 test('two browser windows scanning at the same time: exact counts', LIMIT, async (t) => {
