@@ -473,6 +473,32 @@ api.tabs?.onRemoved.addListener((tabId) => {
 
 // ---- messages ----
 
+/** Whether `key` names a ledger copy kept aside (`ledger_damaged_<ms>[_backup]`, `ledger_newer_<ms>[_backup]`). */
+const isKeptCopy = (key) => typeof key === 'string' && (key.startsWith(LEDGER_DAMAGED_PREFIX) || key.startsWith(LEDGER_NEWER_PREFIX));
+
+/** The kept-aside copies, oldest first: what they are, when they were kept, how big they are. */
+async function keptCopies() {
+  const area = api.storage.local;
+  // getKeys (Chrome 130+) lists keys without reading the ledger itself; otherwise read everything once.
+  const keys = typeof area.getKeys === 'function' ? await area.getKeys() : Object.keys(await area.get(null));
+  const kept = keys.filter(isKeptCopy).sort();
+  const values = kept.length > 0 ? await area.get(kept) : {};
+  return kept.map((key) => {
+    const newer = key.startsWith(LEDGER_NEWER_PREFIX);
+    const rest = key.slice((newer ? LEDGER_NEWER_PREFIX : LEDGER_DAMAGED_PREFIX).length);
+    return {
+      key,
+      kind: newer ? 'newer' : 'damaged',
+      backup: rest.endsWith('_backup'),
+      at: Number(/^\d+/.exec(rest)?.[0] ?? 0),
+      chars: copyText(values[key]).length,
+    };
+  });
+}
+
+/** A kept copy as text: stored text as is, anything else (a damaged value) as JSON. */
+const copyText = (value) => (typeof value === 'string' ? value : JSON.stringify(value ?? null));
+
 /** Whether the sender is one of this extension's own pages (popup, options), not a content script. */
 function fromExtensionPage(sender) {
   return typeof sender.url === 'string' && sender.url.startsWith(api.runtime.getURL(''));
@@ -592,6 +618,17 @@ async function handle(message, sender) {
     case MSG.LEDGER_CREATOR: {
       if (typeof message.handle !== 'string' || message.handle.trim() === '') throw new Error('ledger-creator needs a handle');
       return (await ledgerReady()).creator(message.handle.trim().replace(/^@/, ''));
+    }
+    case MSG.LEDGER_KEPT_COPIES: {
+      if (!fromExtensionPage(sender)) throw new Error('ledger-kept-copies is accepted from extension pages only');
+      return keptCopies();
+    }
+    case MSG.LEDGER_KEPT_COPY: {
+      if (!fromExtensionPage(sender)) throw new Error('ledger-kept-copy is accepted from extension pages only');
+      if (!isKeptCopy(message.key)) throw new Error('not a kept ledger copy');
+      const stored = await api.storage.local.get(message.key);
+      if (!(message.key in stored)) throw new Error('that copy is no longer kept');
+      return { text: copyText(stored[message.key]) };
     }
     case MSG.SET_RETENTION: {
       if (!fromExtensionPage(sender)) throw new Error('set-retention is accepted from extension pages only');

@@ -49,6 +49,10 @@ export const MSG = Object.freeze({
   LEDGER_DISMISS_NOTICE: 'ledger-dismiss-notice',
   /** One creator's numbers and "why" breakdown (the profile banner), or null when never seen. */
   LEDGER_CREATOR: 'ledger-creator',
+  /** The ledger copies kept aside (damaged, written by a newer version): `[{key, kind, at, chars}]` (extension pages only). */
+  LEDGER_KEPT_COPIES: 'ledger-kept-copies',
+  /** One kept-aside copy's stored text, `{key}` → `{text}` (extension pages only). */
+  LEDGER_KEPT_COPY: 'ledger-kept-copy',
   /** Set how many posts the ledger keeps (extension pages only); the worker prunes at once. */
   SET_RETENTION: 'set-retention',
   /** Set the extension's language: `auto` (the browser's) or one of {@link LANGUAGES} (extension pages only). */

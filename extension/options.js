@@ -276,7 +276,58 @@ document.getElementById('erase-yes').addEventListener('click', async () => {
     dataStatus.textContent = msg('eraseFailed', errorText(error));
   }
   closeConfirm();
-  await loadCreators();
+  await Promise.all([loadCreators(), loadKeptCopies()]);
 });
 
+// ---- ledger copies kept aside (damaged, or written by a newer version) ----
+
+const keptSection = document.getElementById('kept-copies');
+const keptList = document.getElementById('kept-copies-list');
+
+/** A size in characters, as the user reads file sizes. */
+const size = (chars) =>
+  new Intl.NumberFormat(msg('languageCode'), { style: 'unit', unit: chars >= 1e6 ? 'megabyte' : 'kilobyte', maximumFractionDigits: 1 }).format(
+    chars >= 1e6 ? chars / 1e6 : Math.max(0.1, chars / 1e3),
+  );
+
+/** List the kept-aside copies with a download button each; hidden when there are none. */
+async function loadKeptCopies() {
+  let copies;
+  try {
+    copies = await send({ type: MSG.LEDGER_KEPT_COPIES });
+  } catch (error) {
+    keptSection.hidden = false;
+    keptList.replaceChildren();
+    dataStatus.textContent = msg('keptCopiesFailed', errorText(error));
+    return;
+  }
+  keptList.replaceChildren(
+    ...copies.map((copy) => {
+      const item = document.createElement('li');
+      const label = document.createElement('span');
+      let text = msg(copy.kind === 'newer' ? 'keptCopyNewer' : 'keptCopyDamaged', [when(copy.at), size(copy.chars)]);
+      if (copy.backup) text = msg('keptCopyBackup', [text]);
+      label.textContent = text;
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.textContent = msg('keptCopyDownload');
+      button.setAttribute('aria-label', `${msg('keptCopyDownload')}: ${text}`);
+      button.addEventListener('click', async () => {
+        try {
+          const { text: stored } = await send({ type: MSG.LEDGER_KEPT_COPY, key: copy.key });
+          const name = `deinfluencer-${copy.key.replace(/_/g, '-')}.json`;
+          download(stored, 'application/json', name);
+          dataStatus.textContent = msg('exportDone', [name]);
+        } catch (error) {
+          dataStatus.textContent = msg('exportFailed', errorText(error));
+        }
+      });
+      item.append(label, ' ', button);
+      return item;
+    }),
+  );
+  keptSection.hidden = copies.length === 0;
+}
+
 loadCreators();
+loadKeptCopies();

@@ -239,7 +239,7 @@ test('options: chart = table, corrections column, retention prunes, language swi
     );
     // Concretely: the lab's 7 posts, one corrected to "not an ad", are 4 of 7 sponsored (57%).
     assert.equal(chart[5][1], '1');
-    assert.equal(await options.locator('#share-chart-note').textContent(), '1 creators with at least 5 posts seen; 1 with fewer are not shown.');
+    assert.equal(await options.locator('#share-chart-note').textContent(), '1 creator with at least 5 posts seen; 1 with fewer are not shown.');
     const bars = await options.locator('#share-bars .bar-value').allTextContents();
     assert.deepEqual(bars, chart.map(([, n]) => n), 'the bars show the same numbers');
 
@@ -262,7 +262,7 @@ test('options: chart = table, corrections column, retention prunes, language swi
       return { size: (await globalThis.deinfluencer.ledger()).size, stored: JSON.parse(ledger).posts.length, retention: settings.retention };
     });
     assert.deepEqual(kept, { size: 5, stored: 5, retention: 5 });
-    await options.waitForFunction(() => document.getElementById('creators-count').textContent === '1 of 1 creators');
+    await options.waitForFunction(() => document.getElementById('creators-count').textContent === '1 of 1 creator');
 
     // Language: Tiếng Việt for this page (reloaded, focus kept on the select) and the popup; then back.
     await options.locator('#language').selectOption('vi');

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, launch, openPopup, restartServiceWorker, swEval, waitForLedgerSize, withExtension } from './helpers.js';
+import { ROOT, launch, openOptions, openPopup, restartServiceWorker, swEval, waitForLedgerSize, withExtension } from './helpers.js';
 import { EXPECTED } from './site.js';
 import { ORIGIN, openTikTok, serveSite, waitForVerdicts, waitLoaded } from './tiktok.js';
 
@@ -300,6 +300,27 @@ test('a downgrade: a newer-schema ledger is kept unchanged with a notice; a sche
     await popup.locator('#ledger-notice-dismiss').click();
     await popup.waitForSelector('#ledger-notice[hidden]', { state: 'attached' });
     await popup.close();
+
+    // The options page lists the kept copy and downloads it unchanged.
+    const options = await openOptions(context, extensionId);
+    await options.waitForSelector('#kept-copies:not([hidden])');
+    const items = await options.locator('#kept-copies-list li').allTextContents();
+    assert.equal(items.length, 1, `one kept copy listed: ${JSON.stringify(items)}`);
+    assert.match(items[0], /^Copy written by a newer version, kept on .+ \(\d/);
+    const [download] = await Promise.all([options.waitForEvent('download'), options.locator('#kept-copies-list button').click()]);
+    assert.equal(download.suggestedFilename(), `deinfluencer-${kept[0][0].replace(/_/g, '-')}.json`);
+    const chunks = [];
+    for await (const chunk of await download.createReadStream()) chunks.push(chunk);
+    assert.equal(Buffer.concat(chunks).toString('utf8'), newer, 'the downloaded copy is the kept text, unchanged');
+    // Erasing removes the kept copies and hides the list.
+    await options.locator('#erase').click();
+    await options.locator('#erase-yes').click();
+    await options.waitForSelector('#kept-copies[hidden]', { state: 'attached' });
+    assert.deepEqual(
+      Object.keys(await swEval(serviceWorker, () => chrome.storage.local.get(null))).filter((key) => key.startsWith('ledger_newer_')),
+      [],
+    );
+    await options.close();
 
     // Schema 0 (a bare list of posts, before versioning) from an old install: migrated, counted, kept.
     const old = [
