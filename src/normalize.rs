@@ -25,6 +25,8 @@ pub struct Folded {
     pub text: String,
     /// For each byte of `text`: the original byte range `(start, end)` of the character that produced it.
     origin: Vec<(u32, u32)>,
+    /// Whether `origin` is that of `text` ([`Folded::refold_text`] leaves it for later).
+    has_origin: bool,
 }
 
 impl Folded {
@@ -53,7 +55,7 @@ impl Folded {
     }
 }
 
-/// What one original character below [`TABLE_END`] folds to: the `len` bytes at `start` of the table's
+/// What one original character the table covers ([`FoldTable::get`]) folds to: the `len` bytes at `start` of the table's
 /// buffer (`len` 0: dropped, e.g. zero-width, bidi, combining marks), and the [`char_class`] of that
 /// piece when it is one character, `one` ([`MULTI`] when it is several, as `ß` → `ss`), so the common
 /// case pushes one character and the spaced-letter check needs no second look at the folded text.
@@ -70,16 +72,35 @@ struct FoldTable {
     buffer: String,
 }
 
-/// The table covers U+0000..U+2100: every script that needs lower-casing or diacritic folding.
-const TABLE_END: u32 = 0x2100;
+/// The table covers U+0000..U+3000: every script that needs lower-casing or diacritic folding, and
+/// the symbols, arrows, dingbats and enclosed letters captions and music titles are full of
+/// (`♫ ✨ ✅ ❤ ☘`), then the mathematical letters and digits (`𝐓𝐮𝐚𝐧`, U+1D400..U+1D800).
+const TABLE_END: u32 = 0x3000;
+const MATH_START: u32 = 0x1D400;
+const MATH_END: u32 = 0x1D800;
+
+impl FoldTable {
+    /// The entry of code point `cp`, if the table covers it.
+    #[inline(always)]
+    fn get(&self, cp: u32) -> Option<&CharFold> {
+        let idx = if cp < TABLE_END {
+            cp
+        } else if (MATH_START..MATH_END).contains(&cp) {
+            TABLE_END + (cp - MATH_START)
+        } else {
+            return None;
+        };
+        self.entries.get(idx as usize)
+    }
+}
 
 fn table() -> &'static FoldTable {
     static TABLE: OnceLock<FoldTable> = OnceLock::new();
     TABLE.get_or_init(|| {
-        let mut entries = Vec::with_capacity(TABLE_END as usize);
+        let mut entries = Vec::with_capacity((TABLE_END + MATH_END - MATH_START) as usize);
         let mut buffer = String::new();
         let mut scratch = String::new();
-        for cp in 0..TABLE_END {
+        for cp in (0..TABLE_END).chain(MATH_START..MATH_END) {
             scratch.clear();
             if let Some(c) = char::from_u32(cp) {
                 fold_slow(c, &mut scratch);
@@ -125,7 +146,7 @@ fn fold_slow(c: char, out: &mut String) {
 #[inline(always)]
 fn fold_wide(t: &FoldTable, c: char, out: &mut String, mut check: JoinCheck) -> JoinCheck {
     // The common case (Vietnamese and other Latin letters: one character in, one out) stays inline.
-    if let Some(&CharFold { one, class, .. }) = t.entries.get(c as usize)
+    if let Some(&CharFold { one, class, .. }) = t.get(c as u32)
         && class != MULTI
     {
         out.push(one);
@@ -147,7 +168,7 @@ fn fold_wide(t: &FoldTable, c: char, out: &mut String, mut check: JoinCheck) -> 
 fn fold_wide_rare(t: &FoldTable, c: char, out: &mut String, mut check: JoinCheck) -> JoinCheck {
     let cp = c as u32;
     let before = out.len();
-    if let Some(&CharFold { start, len, .. }) = t.entries.get(cp as usize) {
+    if let Some(&CharFold { start, len, .. }) = t.get(cp) {
         let (s, l) = (start as usize, usize::from(len));
         out.push_str(t.buffer.get(s..s + l).unwrap_or(""));
     } else if (0x3041..=0x9FFF).contains(&cp)
@@ -216,7 +237,11 @@ const ASCII_CLASS: [u8; 128] = {
 const EMOJI_START: u32 = 0x1F000;
 const EMOJI_END: u32 = 0x1FC00;
 
-/// `char::is_alphanumeric`, with the answer for U+0080..U+2100 and the emoji blocks precomputed: the
+/// The end of the code points [`is_alnum`] answers from its bitmap before the emoji blocks: every
+/// script below Hangul syllables (CJK ideographs and kana included, frequent in song titles).
+const ALNUM_BMP_END: u32 = 0xD7B0;
+
+/// `char::is_alphanumeric`, with the answer for U+0080..U+D7B0 and the emoji blocks precomputed: the
 /// standard library answers non-ASCII characters with a binary search, and the spaced-letter check asks
 /// about every character of every folded text.
 #[inline]
@@ -226,23 +251,23 @@ pub(crate) fn is_alnum(c: char) -> bool {
         return c.is_ascii_alphanumeric();
     }
     let bits = alnum_bits();
-    let idx = if cp < TABLE_END {
+    let idx = if cp < ALNUM_BMP_END {
         cp as usize
     } else if (EMOJI_START..EMOJI_END).contains(&cp) {
-        (TABLE_END + cp - EMOJI_START) as usize
+        (ALNUM_BMP_END + cp - EMOJI_START) as usize
     } else {
         return c.is_alphanumeric();
     };
     bits.get(idx / 64).is_some_and(|w| w >> (idx % 64) & 1 == 1)
 }
 
-/// One bit per code point: U+0000..U+2100, then the emoji blocks.
+/// One bit per code point: U+0000..U+D7B0, then the emoji blocks.
 fn alnum_bits() -> &'static [u64] {
     static BITS: OnceLock<Vec<u64>> = OnceLock::new();
     BITS.get_or_init(|| {
-        let n = (TABLE_END + (EMOJI_END - EMOJI_START)) as usize;
+        let n = (ALNUM_BMP_END + (EMOJI_END - EMOJI_START)) as usize;
         let mut bits = vec![0u64; n.div_ceil(64)];
-        let points = (0..TABLE_END).chain(EMOJI_START..EMOJI_END);
+        let points = (0..ALNUM_BMP_END).chain(EMOJI_START..EMOJI_END);
         for (idx, cp) in points.enumerate() {
             if char::from_u32(cp).is_some_and(char::is_alphanumeric) {
                 bits[idx / 64] |= 1 << (idx % 64);
@@ -339,13 +364,17 @@ fn fold_chars(original: &str, text: &mut String, sink: &mut impl FoldSink) -> bo
     check.found
 }
 
+/// A `see` for [`Folded::refold`] that looks at nothing: one function, so every caller shares one
+/// instance of the folding loop (a closure each would be a copy each in the wasm module).
+pub fn ignore(_: usize, _: char) {}
+
 /// Fold `original` for matching. Never panics; output length is bounded by a small multiple of the input.
 ///
 /// Folds straight into the output string and its byte map; the char-by-char spaced-letter pass runs
 /// only when [`JoinCheck`] saw a lone letter followed by a spacer (most texts have none).
 pub fn fold(original: &str) -> Folded {
     let mut folded = Folded::default();
-    folded.refold(original, |_, _| {});
+    folded.refold(original, ignore);
     folded
 }
 
@@ -355,7 +384,12 @@ impl Folded {
     /// `c` of `original` and its index among all its characters, so the engine counts scripts for
     /// [`crate::signals::detect_language`] without a second pass.
     pub fn refold(&mut self, original: &str, see: impl FnMut(usize, char)) {
-        let Folded { text, origin } = self;
+        let Folded {
+            text,
+            origin,
+            has_origin,
+        } = self;
+        *has_origin = true;
         text.clear();
         origin.clear();
         text.reserve(original.len());
@@ -388,6 +422,63 @@ impl Folded {
     }
 }
 
+impl Folded {
+    /// [`Folded::refold`] without the byte map: the same `text` (and the same calls to `see`), and no
+    /// map until [`Folded::ensure_origin`] asks for it. Most captions have nothing to point at, so
+    /// they never need it.
+    pub fn refold_text(&mut self, original: &str, see: impl FnMut(usize, char)) {
+        let may_join = {
+            let Folded {
+                text,
+                origin,
+                has_origin,
+            } = self;
+            *has_origin = false;
+            text.clear();
+            origin.clear();
+            text.reserve(original.len());
+            let mut sink = SeeSink { chars: 0, see };
+            fold_chars(original, text, &mut sink) && has_pair(text)
+        };
+        if may_join {
+            // Rare: the full fold joins the spaced letters (and builds the map on the way).
+            self.refold(original, ignore);
+        }
+    }
+
+    /// Build the byte map of `text` if [`Folded::refold_text`] left it out; `original` must be the
+    /// text this value was folded from.
+    pub fn ensure_origin(&mut self, original: &str) {
+        if !self.has_origin {
+            self.refold(original, ignore);
+        }
+    }
+}
+
+/// Counts characters and shows every non-ASCII one to `see`, as [`OriginSink`] does, without a map.
+struct SeeSink<F: FnMut(usize, char)> {
+    chars: usize,
+    see: F,
+}
+
+impl<F: FnMut(usize, char)> FoldSink for SeeSink<F> {
+    #[inline(always)]
+    fn ascii(&mut self, start: u32, end: u32) {
+        self.chars += (end - start) as usize;
+    }
+
+    #[inline(always)]
+    fn ascii_char(&mut self, _: u32) {
+        self.chars += 1;
+    }
+
+    #[inline(always)]
+    fn wide(&mut self, _: usize, _: usize, _: u32, _: u32, c: char) {
+        (self.see)(self.chars, c);
+        self.chars += 1;
+    }
+}
+
 /// `fold(original).text` without building the byte map (hashtags, mentions, dedupe keys).
 pub fn fold_text(original: &str) -> String {
     let mut text = String::new();
@@ -405,6 +496,57 @@ pub fn fold_text_into(original: &str, text: &mut String) {
         text.clear();
         text.push_str(&joined);
     }
+}
+
+/// Feed the bytes [`fold_text_into`] would write for `original` to `byte`, one at a time, without
+/// writing them anywhere, until `byte` returns true (stop). Returns true only when every byte was fed
+/// and they are exactly the text [`fold_text_into`] writes: false when `byte` stopped, when a character
+/// needs the full fold (several characters out, a character past the table), or when spaced letters
+/// might be joined. A caller that only looks for something in the folded text (the shop words in
+/// every handle and music title) skips building it; on false, it folds for real.
+pub(crate) fn fold_stream(original: &str, mut byte: impl FnMut(u8) -> bool) -> bool {
+    let mut check = JoinCheck::default();
+    let t = table();
+    let mut utf8 = [0u8; 4];
+    for c in original.chars() {
+        if c.is_ascii() {
+            let b = (c as u8).to_ascii_lowercase();
+            check.feed(ASCII_CLASS[usize::from(b & 0x7F)]);
+            if byte(b) {
+                return false;
+            }
+            continue;
+        }
+        let cp = c as u32;
+        // What `fold_wide` writes for `c`, and its class.
+        let (out, class) = match t.get(cp) {
+            Some(&CharFold { one, class, .. }) if class != MULTI => (one, class),
+            // Dropped by the table (zero-width, combining marks): nothing written, nothing fed.
+            Some(&CharFold { len: 0, .. }) => continue,
+            Some(_) => return false,
+            None if (EMOJI_START..=0x1FAFF).contains(&cp) => {
+                (c, if is_alnum(c) { WORD } else { SPACER })
+            }
+            None if (0x3041..=0x9FFF).contains(&cp) || (0xAC00..=0xD7A3).contains(&cp) => {
+                (c, char_class(c))
+            }
+            // Past the table and dropped by `fold_slow` (variation selectors after emoji).
+            None if is_invisible(c) => continue,
+            None => return false,
+        };
+        check.feed(class);
+        // Most fold to an ASCII letter (`ệ` → `e`): one byte, nothing to encode.
+        let stop = if out.is_ascii() {
+            byte(out as u8)
+        } else {
+            out.encode_utf8(&mut utf8).bytes().any(&mut byte)
+        };
+        if stop {
+            return false;
+        }
+    }
+    // Spaced letters might be joined (rare): the caller folds for real.
+    !check.found
 }
 
 /// Fold a term from a lexicon (no offsets needed). Whitespace is collapsed to single spaces.
@@ -650,6 +792,48 @@ mod tests {
             assert_eq!(reused.origin, fresh.origin, "{t:?}");
             fold_text_into(t, &mut reused_text);
             assert_eq!(reused_text, fresh.text, "{t:?}");
+        }
+    }
+
+    #[test]
+    fn folding_the_text_first_and_the_map_later_is_the_full_fold() {
+        let texts = [
+            "Xin chào #QuảngCáo nhé",
+            "S P O N S O R E D, and more",
+            "ab ệ🔥c đ ＃ａｄ 𝐀𝐝 ✨❤️",
+            "",
+            "# a d here",
+        ];
+        let mut reused = Folded::default();
+        for t in texts {
+            let full = fold(t);
+            let mut seen_full = Vec::new();
+            Folded::default().refold(t, |at, c| seen_full.push((at, c)));
+            let mut seen = Vec::new();
+            reused.refold_text(t, |at, c| seen.push((at, c)));
+            assert_eq!(reused.text, full.text, "{t:?}");
+            assert_eq!(seen, seen_full, "{t:?}");
+            reused.ensure_origin(t);
+            assert_eq!(reused.text, full.text, "{t:?}");
+            assert_eq!(reused.origin, full.origin, "{t:?}");
+        }
+    }
+
+    /// Characters of the table's symbol and mathematical ranges fold as the slow path folds them.
+    #[test]
+    fn the_table_folds_as_the_slow_path() {
+        let t = table();
+        for cp in (0x2100..TABLE_END).chain(MATH_START..MATH_END) {
+            let Some(c) = char::from_u32(cp) else {
+                continue;
+            };
+            let mut slow = String::new();
+            fold_slow(c, &mut slow);
+            let e = t.get(cp).expect("covered");
+            let piece = t
+                .buffer
+                .get(e.start as usize..e.start as usize + usize::from(e.len));
+            assert_eq!(piece, Some(slow.as_str()), "U+{cp:04X}");
         }
     }
 

@@ -16,7 +16,9 @@ use crate::explain::{Lang, explain};
 use crate::lexicon::{
     Brand, BrandWeights, DisclosureTopic, LexiconError, Lexicons, LinkKind, MarkerKind, Term,
 };
-use crate::normalize::{Folded, fold, fold_term, fold_text_into, is_alnum};
+use crate::normalize::{
+    Folded, fold, fold_stream, fold_term, fold_text, fold_text_into, ignore, is_alnum,
+};
 use crate::post::Post;
 
 /// What a piece of evidence says.
@@ -326,6 +328,10 @@ pub struct Matcher {
     shop_words: Vec<usize>,
     shop_matcher: OverlappingDfa,
     brand_tags: FxMap<String, BrandTag>,
+    /// Every key some hashtag lookup starts from: brand tags and product lines, campaign prefixes and
+    /// whole-hashtag terms. A hashtag that starts with none of them (and has no digit, no term suffix
+    /// and no camel case) can yield nothing: [`Matcher::hashtag_may_signal`].
+    tag_heads: PrefixSet,
     /// Byte lengths of the distinctive (non-generic, 6+ character) brand tags, ascending.
     brand_prefix_lengths: Vec<usize>,
     /// The first [`BRAND_HEAD`] bytes of every brand tag at least that long: a cheap pre-test before
@@ -345,6 +351,99 @@ pub struct Matcher {
     tracking_weight: f32,
     other_links: crate::lexicon::OtherLinks,
     brand_weights: BrandWeights,
+}
+
+/// A set of byte strings that answers one question fast: does any of them start `key` (or equal it)?
+/// A trie: the first byte indexes `root` directly, then each node's children are a run of `labels`
+/// (`runs[node]..runs[node + 1]`, searched in order) with their `targets`. A node value is
+/// `node << 1 | ends-a-string`, 0 for none (nodes are numbered from 1). A walk stops at the first byte
+/// no string continues with: for most hashtags within two or three. No hashing and no sorting, so
+/// the wasm module carries no new map or sort code for it.
+struct PrefixSet {
+    root: Vec<u32>,
+    runs: Vec<u32>,
+    labels: Vec<u8>,
+    targets: Vec<u32>,
+}
+
+impl PrefixSet {
+    fn new<'a>(strings: impl Iterator<Item = &'a [u8]>) -> PrefixSet {
+        // Children per node while building (node 0 is the root).
+        let mut children: Vec<Vec<(u8, u32)>> = vec![Vec::new()];
+        for s in strings {
+            let mut node = 0usize;
+            for (i, &b) in s.iter().enumerate() {
+                let end = u32::from(i + 1 == s.len());
+                let next = children.len() as u32;
+                let kids = &mut children[node];
+                let value = match kids.iter_mut().find(|(l, _)| *l == b) {
+                    Some((_, v)) => {
+                        *v |= end;
+                        *v
+                    }
+                    None => {
+                        kids.push((b, next << 1 | end));
+                        children.push(Vec::new());
+                        next << 1 | end
+                    }
+                };
+                node = (value >> 1) as usize;
+            }
+        }
+        let mut root = vec![0u32; 256];
+        for &(b, v) in children.first().map(Vec::as_slice).unwrap_or_default() {
+            root[usize::from(b)] = v;
+        }
+        let mut runs = Vec::with_capacity(children.len() + 1);
+        let mut labels = Vec::new();
+        let mut targets = Vec::new();
+        for kids in &children {
+            runs.push(labels.len() as u32);
+            for &(b, v) in kids {
+                labels.push(b);
+                targets.push(v);
+            }
+        }
+        runs.push(labels.len() as u32);
+        PrefixSet {
+            root,
+            runs,
+            labels,
+            targets,
+        }
+    }
+
+    /// Whether some string of the set is a prefix of `key` (the empty string is never in the set).
+    /// `map` is applied to every byte of `key` first.
+    #[inline]
+    fn starts(&self, key: &[u8], map: impl Fn(u8) -> u8) -> bool {
+        let Some((&first, rest)) = key.split_first() else {
+            return false;
+        };
+        let mut value = self.root.get(usize::from(map(first))).copied().unwrap_or(0);
+        for &b in rest {
+            if value & 1 == 1 {
+                return true;
+            }
+            let node = (value >> 1) as usize;
+            if node == 0 {
+                return false;
+            }
+            let b = map(b);
+            let (from, to) = (
+                self.runs.get(node).map_or(0, |&r| r as usize),
+                self.runs.get(node + 1).map_or(0, |&r| r as usize),
+            );
+            value = self
+                .labels
+                .get(from..to)
+                .and_then(|labels| labels.iter().position(|&l| l == b))
+                .and_then(|at| self.targets.get(from + at))
+                .copied()
+                .unwrap_or(0);
+        }
+        value & 1 == 1
+    }
 }
 
 /// Distinctive brand tags have at least six characters, so at least six bytes.
@@ -439,6 +538,24 @@ impl OverlappingDfa {
                 file: "(all languages)".into(),
                 message: format!("could not compile the {what} matcher: {e}"),
             })
+    }
+
+    /// Whether the folded `text` certainly holds no match: walked while it is folded (nothing written),
+    /// which is exact unless folding needs more than the fast path ([`fold_stream`] says so).
+    fn misses_folded(&self, text: &str) -> bool {
+        use aho_corasick::Anchored;
+        use aho_corasick::automaton::Automaton;
+        let dfa = &self.dfa;
+        let Ok(mut sid) = dfa.start_state(Anchored::No) else {
+            return false;
+        };
+        if dfa.is_match(sid) {
+            return false;
+        }
+        fold_stream(text, |b| {
+            sid = dfa.next_state(Anchored::No, sid, b);
+            dfa.is_special(sid) && (dfa.is_match(sid) || dfa.is_dead(sid))
+        })
     }
 
     /// Calls `found(pattern, start, end)` for each match until it returns true.
@@ -570,6 +687,14 @@ impl Matcher {
             }
         }
 
+        let tag_heads = PrefixSet::new(
+            brand_tags
+                .keys()
+                .chain(hashtag_terms.keys())
+                .chain(lex.brands.campaign_prefixes.iter())
+                .map(String::as_bytes),
+        );
+
         let mut brand_prefix_lengths: Vec<usize> = brands
             .iter()
             .filter(|b| !b.generic)
@@ -609,6 +734,7 @@ impl Matcher {
             shop_words,
             shop_matcher,
             brand_tags,
+            tag_heads,
             brand_prefix_lengths,
             brand_heads,
             campaign_suffixes: lex.brands.campaign_suffixes.clone(),
@@ -670,6 +796,33 @@ fn deleet(key: &str) -> String {
             _ => c,
         })
         .collect()
+}
+
+/// [`deleet`] of one byte of UTF-8 (only ASCII digits change, so bytes map one to one).
+fn deleet_byte(b: u8) -> u8 {
+    match b {
+        b'0' => b'o',
+        b'1' => b'i',
+        b'3' => b'e',
+        b'4' => b'a',
+        b'5' => b's',
+        b'7' => b't',
+        _ => b,
+    }
+}
+
+/// Fold the hashtag body `tag` into `folded` (cleared first), as [`fold_text_into`] does, and tell
+/// whether the result is its own [`hashtag_key`]. A tag of ASCII letters and digits only (most) folds
+/// to its lower case with nothing to join or drop: copied in one pass, and the key is the same text.
+fn fold_hashtag_into(tag: &str, folded: &mut String) -> bool {
+    if tag.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        folded.clear();
+        folded.push_str(tag);
+        folded.make_ascii_lowercase();
+        return true;
+    }
+    fold_text_into(tag, folded);
+    false
 }
 
 /// Whether `tag` already stands in the folded caption as `#tag` (or `@tag`): some non-overlapping
@@ -807,6 +960,10 @@ fn find_tags(folded: &str, tags: &mut Tags) {
     mentions.clear();
     hash_signs.clear();
     at_signs.clear();
+    // Most captions have no sigil at all (a word-at-a-time search each).
+    if !bytes.contains(&b'#') && !bytes.contains(&b'@') {
+        return;
+    }
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
@@ -844,18 +1001,79 @@ fn find_tags(folded: &str, tags: &mut Tags) {
     }
 }
 
+/// Where [`segment_camel_case`] splits: between `p` and `c`.
+fn splits_at(p: char, c: char) -> bool {
+    // Cheapest tests first (same answer): `is_alphabetic` on non-ASCII is a table search.
+    c == '_' || (p.is_ascii_digit() && c.is_alphabetic()) || (c.is_uppercase() && p.is_lowercase())
+}
+
+/// [`byte_classes`] bits.
+const DIGIT: u8 = 1;
+const LOWER: u8 = 2;
+const UPPER: u8 = 4;
+const UNDERSCORE: u8 = 8;
+const NON_ASCII: u8 = 16;
+
+/// The class bit of every byte: ASCII digit, small or capital letter, `_`, or part of a non-ASCII
+/// character (0 for other ASCII).
+const BYTE_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_digit() {
+            DIGIT
+        } else if c.is_ascii_lowercase() {
+            LOWER
+        } else if c.is_ascii_uppercase() {
+            UPPER
+        } else if c == b'_' {
+            UNDERSCORE
+        } else if c >= 0x80 {
+            NON_ASCII
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
+
+/// The union of the [`BYTE_CLASS`] bits of `bytes`: one branch-free pass.
+#[inline]
+fn byte_classes(bytes: &[u8]) -> u8 {
+    bytes
+        .iter()
+        .fold(0u8, |acc, &b| acc | BYTE_CLASS[usize::from(b)])
+}
+
+/// Whether [`segment_camel_case`] splits `tag` anywhere (it returns `Some` exactly then).
+fn has_camel_split(tag: &str) -> bool {
+    let classes = byte_classes(tag.as_bytes());
+    if classes & NON_ASCII == 0 {
+        // ASCII (most hashtags): a split before a `_`, before a letter after a digit, or before a
+        // capital after a small letter; without any `_`, digit or capital (most), none.
+        if classes & (UNDERSCORE | DIGIT | UPPER) == 0 {
+            return false;
+        }
+        return tag.as_bytes().windows(2).any(|w| {
+            let (p, c) = (BYTE_CLASS[usize::from(w[0])], BYTE_CLASS[usize::from(w[1])]);
+            c == UNDERSCORE
+                || (p == DIGIT && c & (LOWER | UPPER) != 0)
+                || (p == LOWER && c == UPPER)
+        });
+    }
+    let mut chars = tag.chars();
+    let Some(mut prev) = chars.next() else {
+        return false;
+    };
+    chars.any(|c| splits_at(std::mem::replace(&mut prev, c), c))
+}
+
 /// Split `ExcitedToPartnerWithAcme` into `Excited To Partner With Acme`.
 fn segment_camel_case(tag: &str) -> Option<String> {
-    let splits_at = |p: char, c: char| {
-        // Cheapest tests first (same answer): `is_alphabetic` on non-ASCII is a table search.
-        c == '_'
-            || (p.is_ascii_digit() && c.is_alphabetic())
-            || (c.is_uppercase() && p.is_lowercase())
-    };
     // Most hashtags are one lower-case run: find that out before building anything.
-    let mut chars = tag.chars();
-    let mut prev = chars.next()?;
-    if !chars.any(|c| splits_at(std::mem::replace(&mut prev, c), c)) {
+    if !has_camel_split(tag) {
         return None;
     }
     let mut out = String::with_capacity(tag.len() + 8);
@@ -926,7 +1144,7 @@ impl Matcher {
         let caption = cap(&post.caption);
         // The caption's scripts are counted while it is folded (no second pass for the language).
         let mut scripts = ScriptCount::default();
-        folded_caption.refold(caption, |at, c| {
+        folded_caption.refold_text(caption, |at, c| {
             if at < DETECT_HEAD_CHARS {
                 scripts.count(c);
             }
@@ -951,7 +1169,7 @@ impl Matcher {
         );
         for sticker in &post.stickers {
             let s = cap(sticker);
-            folded_sticker.refold(s, |_, _| {});
+            folded_sticker.refold(s, ignore);
             self.scan_text(
                 s,
                 folded_sticker,
@@ -964,9 +1182,16 @@ impl Matcher {
         // Structured hashtags and mentions that the caption does not already carry inline.
         for tag in &post.hashtags {
             let tag = cap(tag.trim_start_matches(['#', '＃']));
-            fold_text_into(tag, folded);
-            let key = hashtag_key(folded);
-            if key.is_empty() || is_inline(&folded_caption.text, &tags.hash_signs, '#', folded) {
+            let plain = fold_hashtag_into(tag, folded);
+            let key = if plain {
+                Cow::Borrowed(folded.as_str())
+            } else {
+                hashtag_key(folded)
+            };
+            if key.is_empty()
+                || !self.hashtag_may_signal(&key, tag)
+                || is_inline(&folded_caption.text, &tags.hash_signs, '#', folded)
+            {
                 continue;
             }
             self.scan_hashtag(tag, 0, tag.len(), &key, Field::Hashtag, lang, &mut out);
@@ -1005,21 +1230,30 @@ impl Matcher {
     fn scan_text(
         &self,
         original: &str,
-        folded: &Folded,
+        folded: &mut Folded,
         field: Field,
         lang: Option<&str>,
         tags: &mut Tags,
         out: &mut Collector,
     ) {
+        find_tags(&folded.text, tags);
+        // Offsets in `original` are needed only for what is found: a phrase, a tag (most captions
+        // have neither, and skip building the byte map).
+        let any_phrase = self.phrases.find(folded.text.as_str()).is_some();
+        if any_phrase || !tags.hashtags.is_empty() || !tags.mentions.is_empty() {
+            folded.ensure_origin(original);
+        }
+        let folded: &Folded = folded;
         let text = folded.text.as_str();
-        find_tags(text, tags);
         let inside_tag = |pos: usize| {
             tags.hashtags
                 .iter()
                 .chain(tags.mentions.iter())
                 .any(|&(s, e)| pos > s && pos < e)
         };
-        for m in self.phrases.find_iter(text) {
+        // (Without a first match, the search would find nothing again.)
+        let matches = any_phrase.then(|| self.phrases.find_iter(text));
+        for m in matches.into_iter().flatten() {
             let (s, e) = (m.start(), m.end());
             let pid = m.pattern().as_usize();
             // Inside a hashtag only scripts without spaces match (`#ビアボールアンバサダー`); Latin
@@ -1131,6 +1365,28 @@ impl Matcher {
         lang: Option<&str>,
         out: &mut Collector,
     ) {
+        let written = original
+            .get(os..oe)
+            .unwrap_or("")
+            .trim_start_matches(['#', '＃']);
+        if self.hashtag_may_signal(key, written) {
+            self.scan_hashtag_lookups(original, os, oe, key, written, field, lang, out);
+        }
+    }
+
+    /// [`Matcher::scan_hashtag`] after its quick test: every lookup, in order.
+    #[allow(clippy::too_many_arguments)]
+    fn scan_hashtag_lookups(
+        &self,
+        original: &str,
+        os: usize,
+        oe: usize,
+        key: &str,
+        written: &str,
+        field: Field,
+        lang: Option<&str>,
+        out: &mut Collector,
+    ) {
         if let Some(ids) = self.hashtag_terms.get(key)
             && let Some(t) = self.pick_marker(ids.iter(), lang, false)
             && !t.needs_code
@@ -1167,18 +1423,15 @@ impl Matcher {
             }
         }
         // #ExcitedToPartnerWithAcme: run the phrase matcher over the segmented words.
-        let written = original
-            .get(os..oe)
-            .unwrap_or("")
-            .trim_start_matches(['#', '＃']);
         if written.len() >= 8
             && let Some(segmented) = segment_camel_case(written)
         {
-            let folded = fold(&segmented);
-            for m in self.phrases.find_iter(&folded.text) {
+            // Only the folded text is looked at here: no byte map.
+            let folded = fold_text(&segmented);
+            for m in self.phrases.find_iter(&folded) {
                 let (s, e) = (m.start(), m.end());
-                let before = folded.text[..s].chars().next_back();
-                let after = folded.text[e..].chars().next();
+                let before = folded[..s].chars().next_back();
+                let after = folded[e..].chars().next();
                 if before.is_some_and(is_word_char) || after.is_some_and(is_word_char) {
                     continue;
                 }
@@ -1198,6 +1451,43 @@ impl Matcher {
                 }
             }
         }
+    }
+
+    /// False only when [`Matcher::scan_hashtag`] finds nothing in the hashtag `key` (as folded by
+    /// [`hashtag_key`]), written `written`: no lookup it makes can hit. Every lookup starts from a
+    /// string of `tag_heads` at the start of the key (a term, a brand tag, a brand tag before a
+    /// campaign suffix or a longer product tag, a campaign prefix), or of the key read as leetspeak,
+    /// or needs a term suffix at its end, or camel case to segment. Most hashtags pass none of these.
+    /// A new lookup in [`Matcher::scan_hashtag_lookups`] must be allowed for here too (the test
+    /// `the_hashtag_test_never_hides_a_finding` checks the lexicons against it).
+    fn hashtag_may_signal(&self, key: &str, written: &str) -> bool {
+        let bytes = key.as_bytes();
+        // (An empty key could only hit an empty entry, which the set cannot hold: let it through.)
+        if bytes.is_empty() || self.tag_heads.starts(bytes, |b| b) {
+            return true;
+        }
+        let classes = byte_classes(bytes);
+        if classes & DIGIT != 0
+            && classes & (LOWER | UPPER) != 0
+            && self.tag_heads.starts(bytes, deleet_byte)
+        {
+            return true;
+        }
+        if self
+            .hashtag_suffixes
+            .iter()
+            .any(|(suffix, _)| key.len() >= suffix.len() + 3 && key.ends_with(suffix.as_str()))
+        {
+            return true;
+        }
+        // <series>x<brand> (#blackpinkxshopee): the brand ends the key, after an `x`.
+        if bytes.len() >= 7
+            && bytes[3..bytes.len() - 3].contains(&b'x')
+            && self.classify_collab_hashtag(key).is_some()
+        {
+            return true;
+        }
+        written.len() >= 8 && has_camel_split(written)
     }
 
     /// A post that carries a brand's own tag and another tag with that brand inside it
@@ -1443,6 +1733,11 @@ impl Matcher {
             return;
         }
         let text = cap(text);
+        // Almost no text has a shop word: look for one while folding, and fold for real only when
+        // there may be one.
+        if self.shop_matcher.misses_folded(text) {
+            return;
+        }
         // The byte map is only needed on a hit (rare): fold the text alone first.
         fold_text_into(text, folded);
         let folded = folded.as_str();
@@ -1669,7 +1964,7 @@ pub fn find_urls(text: &str) -> Vec<(usize, usize)> {
                 .is_some_and(|w| w.eq_ignore_ascii_case(b"www"))
         })
     };
-    if !text.contains('/') && !has_www() {
+    if !text.as_bytes().contains(&b'/') && !has_www() {
         return found;
     }
     let bytes = text.as_bytes();
@@ -1775,6 +2070,210 @@ pub fn to_evidence(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A matcher over the built-in lexicons.
+    fn builtin() -> Matcher {
+        Matcher::new(&Lexicons::builtin().expect("builtin lexicons are valid")).expect("compiles")
+    }
+
+    #[test]
+    fn prefix_sets_answer_like_a_scan_of_their_strings() {
+        let strings: Vec<&[u8]> = vec![
+            b"a",
+            b"ad",
+            b"sp",
+            b"abc",
+            b"abcdef",
+            b"xyz",
+            b"xy",
+            "quảng".as_bytes(),
+            b"zz9",
+        ];
+        let set = PrefixSet::new(strings.iter().copied());
+        let keys: Vec<&[u8]> = vec![
+            b"",
+            b"a",
+            b"b",
+            b"ab",
+            b"abd",
+            b"abcd",
+            b"abcdefg",
+            b"xyq",
+            b"x",
+            b"xy",
+            b"xyz1",
+            "quảngcáo".as_bytes(),
+            "quả".as_bytes(),
+            b"zz",
+            b"zz9",
+            b"zz8",
+            b"spx",
+            b"s",
+        ];
+        for key in keys {
+            let scan = strings.iter().any(|s| key.starts_with(s));
+            assert_eq!(set.starts(key, |b| b), scan, "{key:?}");
+        }
+        // Bytes are mapped before they are looked up (leetspeak).
+        let set = PrefixSet::new([b"sponsored".as_slice()].into_iter());
+        assert!(set.starts(b"sp0ns0red2024", deleet_byte));
+        assert!(!set.starts(b"sp0ns0red2024", |b| b));
+    }
+
+    /// The quick hashtag test says no only where the lookups find nothing: over every lexicon tag
+    /// and term, with campaign affixes, digits, capitals and noise around them.
+    #[test]
+    fn the_hashtag_test_never_hides_a_finding() {
+        let m = builtin();
+        let mut keys: Vec<String> = Vec::new();
+        let tags: Vec<&String> = m.brand_tags.keys().collect();
+        for t in &tags {
+            keys.push(t.to_string());
+            keys.push(format!("{t}x"));
+            keys.push(format!("{t}abc"));
+            keys.push(format!("x{t}"));
+            keys.push(
+                t.chars()
+                    .take(t.chars().count().saturating_sub(1))
+                    .collect(),
+            );
+            for s in m
+                .campaign_suffixes
+                .iter()
+                .chain(&m.generic_campaign_suffixes)
+            {
+                keys.push(format!("{t}{s}"));
+            }
+            for p in &m.campaign_prefixes {
+                keys.push(format!("{p}{t}"));
+            }
+        }
+        for k in m.hashtag_terms.keys() {
+            keys.push(k.clone());
+            keys.push(k.replace('o', "0").replace('a', "4"));
+            keys.push(format!("{k}s"));
+            keys.push(format!("my{k}"));
+        }
+        for (s, _) in &m.hashtag_suffixes {
+            keys.push(format!("brand{s}"));
+            keys.push(format!("ab{s}"));
+        }
+        keys.extend(
+            [
+                "xuhuong",
+                "fyp",
+                "trend2024",
+                "a",
+                "1",
+                "tri",
+                "omo",
+                "capcut",
+                "ads",
+                "sp",
+            ]
+            .map(String::from),
+        );
+        let written_forms = |k: &str| {
+            let mut capital = k.to_string();
+            if let Some(c) = capital.get_mut(..1) {
+                c.make_ascii_uppercase();
+            }
+            vec![
+                k.to_string(),
+                k.to_uppercase(),
+                capital,
+                format!("ExcitedToPartnerWith{k}"),
+                format!("{k}_x"),
+            ]
+        };
+        let mut hidden = 0;
+        for key in &keys {
+            for written in written_forms(key) {
+                let folded = fold_text(&written);
+                let k = hashtag_key(&folded);
+                if m.hashtag_may_signal(&k, &written) {
+                    continue;
+                }
+                hidden += 1;
+                for lang in [None, Some("vi"), Some("en"), Some("id")] {
+                    let mut out = Collector {
+                        findings: Vec::new(),
+                        seen: HashSet::new(),
+                    };
+                    let original = format!("#{written}");
+                    m.scan_hashtag_lookups(
+                        &original,
+                        0,
+                        original.len(),
+                        &k,
+                        &written,
+                        Field::Caption,
+                        lang,
+                        &mut out,
+                    );
+                    assert!(
+                        out.findings.is_empty(),
+                        "#{written} was skipped but yields {:?}",
+                        out.findings.iter().map(|f| f.signal).collect::<Vec<_>>()
+                    );
+                }
+            }
+        }
+        // The test does rule keys out (or it would save nothing).
+        assert!(hidden > 100, "{hidden}");
+    }
+
+    /// Streaming the fold (shop words) sees exactly the bytes of the folded text whenever it says so.
+    #[test]
+    fn a_streamed_fold_is_the_folded_text() {
+        let texts = [
+            "nhạc nền - Hưng Music 🎧✈",
+            "Shop Mỹ Phẩm ❤️ ✨ ♫",
+            "𝐓𝐮𝐚𝐧 𝐇𝐮𝐮 💫",
+            "m.giy.xn",
+            "S H O P now",
+            "ＳＨＯＰ ß ﬁ İstanbul",
+            "광고 협찬 広告 ร้าน",
+            "a\u{200B}b\u{FE0F}c\u{0301}",
+            "",
+            "plain ascii handle_99",
+        ];
+        for t in texts {
+            let mut bytes = Vec::new();
+            let exact = fold_stream(t, |b| {
+                bytes.push(b);
+                false
+            });
+            if exact {
+                assert_eq!(bytes, fold_text(t).into_bytes(), "{t:?}");
+            }
+        }
+        // Most texts take the streamed path.
+        assert!(fold_stream("nhạc nền - Hưng Music 🎧✈", |_| false));
+        assert!(fold_stream("𝐓𝐮𝐚𝐧 ❤️", |_| false));
+        // A stop is not a complete stream.
+        assert!(!fold_stream("shop", |b| b == b'p'));
+    }
+
+    #[test]
+    fn shop_words_are_found_with_or_without_the_streamed_test() {
+        let m = builtin();
+        for (text, is_handle, found) in [
+            ("nhạc nền - Shop Mỹ Phẩm", false, true),
+            ("nhạc nền - Hưng Music 🎧✈", false, false),
+            ("thoitrangshop99", true, true),
+            ("bishop", true, false),
+            ("S H O P", false, true),
+        ] {
+            let mut out = Collector {
+                findings: Vec::new(),
+                seen: HashSet::new(),
+            };
+            let mut scratch = String::new();
+            m.scan_shop_account(text, Field::Music, is_handle, &mut scratch, &mut out);
+            assert_eq!(!out.findings.is_empty(), found, "{text:?}");
+        }
+    }
 
     #[test]
     fn finds_urls() {
