@@ -56,16 +56,6 @@ pub fn read_tiktok_json(text: &str) -> Result<JsValue, JsError> {
     to_js(&posts)
 }
 
-/// Read and judge every post in a TikTok JSON text in one call.
-#[wasm_bindgen(js_name = scanTikTokJson)]
-pub fn scan_tiktok_json(text: &str, lang: Option<String>) -> Result<JsValue, JsError> {
-    let posts = tiktok::posts_from_json(text).map_err(|e| JsError::new(&e.to_string()))?;
-    let engine = engine()?;
-    let lang = Lang::parse(lang.as_deref().unwrap_or("en"));
-    let verdicts: Vec<_> = posts.iter().map(|p| engine.judge(p, lang)).collect();
-    to_js(&verdicts)
-}
-
 /// TikTok's page as data: card, caption, handle, hashtag and pill selectors per page type, and the
 /// visible label texts (see `src/platform/tiktok_page.json`).
 #[wasm_bindgen(js_name = tiktokPageRules)]
@@ -78,6 +68,15 @@ pub fn tiktok_page_rules() -> Result<JsValue, JsError> {
 /// `post` is the item from TikTok's JSON when the page sent it. Visible pills become platform labels.
 #[wasm_bindgen(js_name = classifyCards)]
 pub fn classify_cards(cards: JsValue, lang: Option<String>) -> Result<JsValue, JsError> {
+    judge_cards(cards, lang, None)
+}
+
+/// [`classify_cards`], a card without `post` taking its item from `items` when they hold it.
+fn judge_cards(
+    cards: JsValue,
+    lang: Option<String>,
+    items: Option<&TikTokItems>,
+) -> Result<JsValue, JsError> {
     let cards: Vec<tiktok_page::Card> = serde_wasm_bindgen::from_value(cards)
         .map_err(|e| JsError::new(&format!("cards must be an array of card objects: {e}")))?;
     let rules = tiktok_page::page_rules().map_err(|e| JsError::new(&e))?;
@@ -85,9 +84,98 @@ pub fn classify_cards(cards: JsValue, lang: Option<String>) -> Result<JsValue, J
     let lang = Lang::parse(lang.as_deref().unwrap_or("en"));
     let verdicts: Vec<_> = cards
         .into_iter()
-        .map(|card| engine.judge(&tiktok_page::post_from_card(card, rules), lang))
+        .map(|mut card| {
+            if card.post.is_none()
+                && let Some(items) = items
+            {
+                card.post = items.get(&card.id).cloned();
+            }
+            engine.judge(&tiktok_page::post_from_card(card, rules), lang)
+        })
         .collect();
     to_js(&verdicts)
+}
+
+/// The items of TikTok's JSON that a page sent, kept in wasm for the content script: each API
+/// response or page blob crosses into wasm once, as text, and is read and judged there
+/// ([`TikTokItems::add_json`]); only the verdicts cross back. A card whose DOM adds something to its
+/// item (a pill, a field the item lacks) is judged with [`TikTokItems::judge_cards`], which finds the
+/// item here: the posts themselves never become JavaScript objects. Holds at most `limit` items, the
+/// most recently added (an item added again counts as new), as the content script's own list does.
+#[wasm_bindgen]
+pub struct TikTokItems {
+    /// Oldest first, each with the serial number it was (last) added under: increasing.
+    posts: std::collections::VecDeque<(usize, Post)>,
+    /// Id → serial of its entry in `posts` (the same items).
+    latest: std::collections::HashMap<String, usize>,
+    serial: usize,
+    limit: usize,
+}
+
+#[wasm_bindgen]
+impl TikTokItems {
+    /// An empty store keeping at most `limit` items (at least 1).
+    #[wasm_bindgen(constructor)]
+    pub fn new(limit: u32) -> TikTokItems {
+        TikTokItems {
+            posts: Default::default(),
+            latest: Default::default(),
+            serial: 0,
+            limit: (limit as usize).max(1),
+        }
+    }
+
+    /// Read every item in a TikTok JSON text (API response, page blob, single item), keep them and
+    /// judge each alone. Returns `[verdicts, needs]`: the verdict of each item alone, in document
+    /// order (a card that adds nothing to its item gets exactly that one), and a `Uint8Array` of the
+    /// same length, the mask of `tiktok_page::dom_fields_needed` (which DOM fields the card's reading
+    /// should include). Throws on text that is not JSON (nothing is kept then).
+    #[wasm_bindgen(js_name = addJson)]
+    pub fn add_json(&mut self, text: &str, lang: Option<String>) -> Result<js_sys::Array, JsError> {
+        let posts = tiktok::posts_from_json(text).map_err(|e| JsError::new(&e.to_string()))?;
+        let engine = engine()?;
+        let lang = Lang::parse(lang.as_deref().unwrap_or("en"));
+        let mut verdicts = Vec::with_capacity(posts.len());
+        let mut needs = Vec::with_capacity(posts.len());
+        for post in posts {
+            verdicts.push(engine.judge(&post, lang));
+            needs.push(tiktok_page::dom_fields_needed(&post));
+            self.keep(post);
+        }
+        let needs = js_sys::Uint8Array::from(needs.as_slice());
+        Ok(js_sys::Array::of2(&to_js(&verdicts)?, &needs))
+    }
+
+    /// Judge a batch of cards as `classifyCards` does, each with its kept item as `post` (a card
+    /// without a kept item is judged from what its DOM shows).
+    #[wasm_bindgen(js_name = judgeCards)]
+    pub fn judge_cards(&self, cards: JsValue, lang: Option<String>) -> Result<JsValue, JsError> {
+        judge_cards(cards, lang, Some(self))
+    }
+}
+
+impl TikTokItems {
+    fn keep(&mut self, post: Post) {
+        // Increasing (2^32 additions on wasm32 would wrap: far beyond any page's life).
+        self.serial = self.serial.wrapping_add(1);
+        if let Some(old) = self.latest.insert(post.id.clone(), self.serial)
+            && let Ok(at) = self.posts.binary_search_by_key(&old, |(s, _)| *s)
+        {
+            self.posts.remove(at);
+        }
+        self.posts.push_back((self.serial, post));
+        if self.posts.len() > self.limit
+            && let Some((_, oldest)) = self.posts.pop_front()
+        {
+            self.latest.remove(&oldest.id);
+        }
+    }
+
+    fn get(&self, id: &str) -> Option<&Post> {
+        let serial = *self.latest.get(id)?;
+        let at = self.posts.binary_search_by_key(&serial, |(s, _)| *s).ok()?;
+        Some(&self.posts[at].1)
+    }
 }
 
 /// The per-creator ledger, for the service worker (its single writer). The worker loads it from

@@ -54,7 +54,13 @@ fn classifies_a_batch() {
 #[wasm_bindgen_test]
 fn bad_input_is_an_error_not_a_panic() {
     assert!(wasm_api::classify_posts(JsValue::from_str("nope"), None).is_err());
-    assert!(wasm_api::scan_tiktok_json("{broken", None).is_err());
+    let mut items = wasm_api::TikTokItems::new(10);
+    assert!(items.add_json("{broken", None).is_err());
+    assert!(
+        wasm_api::TikTokItems::new(10)
+            .judge_cards(JsValue::from_str("nope"), None)
+            .is_err()
+    );
 }
 
 #[wasm_bindgen_test]
@@ -62,12 +68,82 @@ fn scans_tiktok_json() {
     let json = include_str!(
         "fixtures/tiktok/tiktok_universal_data_video-detail_2026-09_isAd_true_trimmed.json"
     );
-    let out = verdicts(
-        wasm_api::scan_tiktok_json(json, None)
-            .map_err(JsValue::from)
-            .expect("reads"),
+    let mut items = wasm_api::TikTokItems::new(10);
+    let out = items
+        .add_json(json, None)
+        .map_err(JsValue::from)
+        .expect("reads");
+    let verdicts_of = verdicts(out.get(0));
+    assert_eq!(verdicts_of[0]["verdict"], "disclosed");
+    let needs = js_sys::Uint8Array::new(&out.get(1)).to_vec();
+    assert_eq!(needs.len(), verdicts_of.as_array().unwrap().len());
+}
+
+/// The kept items: a card joins its item by id (the post never crosses into JavaScript), a pill is
+/// added to it, the oldest item goes first, and an item added again counts as new.
+#[wasm_bindgen_test]
+fn kept_items_join_their_cards() {
+    let item = |id: &str, desc: &str| {
+        format!(
+            r#"{{"id":"{id}","desc":"{desc}","author":{{"uniqueId":"u{id}","nickname":"N"}},"challenges":[{{"title":"x"}}]}}"#
+        )
+    };
+    let mut items = wasm_api::TikTokItems::new(2);
+    let first = items
+        .add_json(
+            &format!(
+                r#"{{"itemList":[{},{}]}}"#,
+                item("1", "use code ANNA15 for 10% off"),
+                item("2", "a walk in the park")
+            ),
+            None,
+        )
+        .map_err(JsValue::from)
+        .expect("reads");
+    let alone = verdicts(first.get(0));
+    assert_eq!(alone[0]["verdict"], "undisclosed");
+    assert_eq!(alone[1]["verdict"], "organic");
+    // Handle, display name, caption and hashtags are all in the items: no DOM field is needed.
+    assert_eq!(js_sys::Uint8Array::new(&first.get(1)).to_vec(), [0, 0]);
+
+    let judge = |items: &wasm_api::TikTokItems, cards: &str| {
+        verdicts(
+            items
+                .judge_cards(js_sys::JSON::parse(cards).unwrap(), None)
+                .map_err(JsValue::from)
+                .expect("judges"),
+        )
+    };
+    let out = judge(
+        &items,
+        r#"[{"id":"1","label_texts":[]},{"id":"2","label_texts":["Paid partnership"]},{"id":"3","caption":"hello"}]"#,
     );
-    assert_eq!(out[0]["verdict"], "disclosed");
+    // The item's own verdict, the item plus its pill, and a card without an item (from its DOM).
+    assert_eq!(out[0], alone[0]);
+    assert_eq!(out[0]["creator"], "u1");
+    assert_eq!(out[1]["verdict"], "disclosed");
+    assert_eq!(out[2]["verdict"], "organic");
+    assert_eq!(out[2]["creator"], "");
+
+    // Item 1 added again is the newest: adding item 3 drops item 2, the oldest.
+    items
+        .add_json(
+            &format!(
+                r#"{{"itemList":[{}]}}"#,
+                item("1", "use code ANNA15 for 10% off")
+            ),
+            None,
+        )
+        .map_err(JsValue::from)
+        .expect("reads");
+    items
+        .add_json(&format!(r#"{{"itemList":[{}]}}"#, item("3", "hello")), None)
+        .map_err(JsValue::from)
+        .expect("reads");
+    let out = judge(&items, r#"[{"id":"1"},{"id":"2"},{"id":"3"}]"#);
+    assert_eq!(out[0]["creator"], "u1");
+    assert_eq!(out[1]["creator"], "", "item 2 was dropped");
+    assert_eq!(out[2]["creator"], "u3");
 }
 
 #[wasm_bindgen_test]

@@ -83,7 +83,12 @@ export function compileRules(raw) {
       anchor: validSelectors(type.anchor),
       banner: validSelectors(type.banner),
     };
-    return { ...compiled, cardSelector: compiled.card.join(', ') };
+    return {
+      ...compiled,
+      cardSelector: compiled.card.join(', '),
+      labelSelector: compiled.labels.join(', '),
+      hashtagSelector: compiled.hashtag.join(', '),
+    };
   });
   return {
     types: types.filter((type) => type.cardSelector !== ''),
@@ -182,9 +187,9 @@ function textOf(element) {
  * @returns {string[]}
  */
 export function labelTexts(card, type) {
-  if (type.labels.length === 0) return [];
+  if (type.labelSelector === '') return [];
   const texts = [];
-  for (const element of card.querySelectorAll(type.labels.join(', '))) {
+  for (const element of card.querySelectorAll(type.labelSelector)) {
     const text = clean(element.textContent);
     if (text && text.length <= MAX_LABEL_CHARS && !texts.includes(text)) texts.push(text);
     if (texts.length >= MAX_LABELS) break;
@@ -193,34 +198,53 @@ export function labelTexts(card, type) {
 }
 
 /**
- * What the card shows, as the engine's `Card` (without `post`). With TikTok's JSON item for the card,
- * only the fields the item lacks are read: the engine fills nothing else from the DOM
- * (`tiktok_page::post_from_card`), and reading text forces no work we would throw away.
+ * Which DOM fields a card's reading includes: a mask of these bits, the engine's
+ * `tiktok_page::dom_fields_needed` for the card's JSON item (the fields the item lacks: the engine
+ * fills nothing else from the DOM), or {@link NEEDS.ALL} without an item.
+ */
+export const NEEDS = Object.freeze({ HANDLE: 1, DISPLAY_NAME: 2, CAPTION: 4, HASHTAGS: 8, ALL: 0xff });
+
+/**
+ * The {@link NEEDS} mask of a post object (the service worker's engine hands posts over, not masks).
+ * @param {import('../messages.js').Post} post
+ */
+export function fieldsNeeded(post) {
+  let needs = 0;
+  if (!post?.creator?.handle) needs |= NEEDS.HANDLE;
+  if (typeof post?.creator?.display_name !== 'string') needs |= NEEDS.DISPLAY_NAME;
+  if (!post?.caption?.trim()) needs |= NEEDS.CAPTION;
+  if (!(post?.hashtags?.length > 0)) needs |= NEEDS.HASHTAGS;
+  return needs;
+}
+
+/**
+ * What the card shows, as the engine's `Card` (without `post`): only the fields in `needs` are read,
+ * so reading text forces no work we would throw away.
  * @param {Element} card
  * @param {string} id
  * @param {CompiledPageType} type
  * @param {string[]} labels  from {@link labelTexts}
- * @param {import('../messages.js').Post} [post]  the card's item from TikTok's JSON, when known
+ * @param {number} needs  a {@link NEEDS} mask
  * @returns {import('../messages.js').Card}
  */
-export function readCard(card, id, type, labels, post) {
+export function readCard(card, id, type, labels, needs) {
   /** @type {import('../messages.js').Card} */
   const result = { id, label_texts: labels };
-  if (!post?.creator?.handle) {
+  if (needs & NEEDS.HANDLE) {
     const handle = textOf(first(card, type.handle));
     if (handle) result.handle = handle;
   }
-  if (typeof post?.creator?.display_name !== 'string') {
+  if (needs & NEEDS.DISPLAY_NAME) {
     const displayName = textOf(first(card, type.display_name));
     if (displayName) result.display_name = displayName;
   }
-  if (!post?.caption?.trim()) {
+  if (needs & NEEDS.CAPTION) {
     const caption = textOf(first(card, type.caption));
     if (caption) result.caption = caption;
   }
-  if (type.hashtag.length > 0 && !(post?.hashtags?.length > 0)) {
+  if (needs & NEEDS.HASHTAGS && type.hashtagSelector !== '') {
     const hashtags = new Set();
-    for (const element of card.querySelectorAll(type.hashtag.join(', '))) {
+    for (const element of card.querySelectorAll(type.hashtagSelector)) {
       const tag = clean(element.textContent);
       if (tag) hashtags.add(tag);
       if (hashtags.size >= MAX_HASHTAGS) break;
@@ -228,6 +252,21 @@ export function readCard(card, id, type, labels, post) {
     if (hashtags.size > 0) result.hashtags = [...hashtags];
   }
   return result;
+}
+
+/**
+ * Whether a card's reading adds nothing to its JSON item (no pill, none of the fields the item
+ * lacks): the engine then judges it exactly as the item alone.
+ * @param {import('../messages.js').Card} reading  from {@link readCard}
+ */
+export function addsNothing(reading) {
+  return (
+    reading.label_texts.length === 0 &&
+    reading.handle === undefined &&
+    reading.display_name === undefined &&
+    reading.caption === undefined &&
+    reading.hashtags === undefined
+  );
 }
 
 /**

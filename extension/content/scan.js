@@ -2,26 +2,33 @@
  * The incremental scanner: finds TikTok's post cards as they enter the page, joins each to the item
  * from TikTok's JSON by video id, asks the engine for a verdict and draws the hint.
  *
+ * - TikTok's JSON (captured API responses, the page blob) goes to the engine as text, once: it keeps
+ *   the items and judges each right away, usually before the page renders their cards. A card that
+ *   adds nothing to its item (no pill, none of the few fields the item lacks) then costs a lookup
+ *   and the drawing; only the others go back to the engine, which joins them to the item it kept.
+ *
  * - One MutationObserver (childList + subtree, plus `href`/`id` attributes so a recycled card whose
  *   link or player id changed is seen) collects added nodes. Added elements are processed in a
  *   microtask right after the page's mutation (one engine call per batch), so the hint is in the DOM
  *   before the frame that first shows the card is styled and painted; other changes (attributes, theme)
  *   wait for the next animation frame. No work per scroll event.
  * - Reads before writes: every card of a batch is read (ids, text, anchors, computed position) before
- *   anything is written, so a batch costs one style pass. Only the fields the engine lacks are read from
+ *   anything is written, so a batch costs one style pass. Only the fields the item lacks are read from
  *   the DOM (TikTok's JSON item usually has them all).
  * - Messages to the service worker that nothing waits for (the ledger's record-verdicts, the badge
  *   count) are coalesced and sent when the page is idle (at most ~1 s later, and at once on pagehide).
  * - Everything is keyed by video id. A card remembers the id (and inputs) it was judged for; when
  *   TikTok recycles it for another video, the id differs and it is judged again.
- * - Items from TikTok's JSON (SSR blob, captured API responses) go into a bounded LRU cache; a card
- *   judged from the DOM alone is judged again when its item arrives.
+ * - Items from TikTok's JSON (SSR blob, captured API responses) stay in the engine (the last 500
+ *   added; `items` here mirrors them with their verdicts); a card judged from the DOM alone is judged
+ *   again when its item arrives.
  * - SPA navigation: `location.href` is checked on every flush (and on popstate / Navigation API
  *   events); a new route picks its page type's selectors and rescans the whole document.
  * - stop() disconnects the observer and removes every hint and attribute synchronously.
  */
 import { MSG, MAX_BATCH, MAX_JSON_CHARS, send } from '../messages.js';
-import { cardId, hintAnchor, labelTexts, pageTypeFor, readCard } from './page.js';
+import { ITEM_LIMIT } from './boot.js';
+import { NEEDS, addsNothing, cardId, hintAnchor, labelTexts, pageTypeFor, readCard } from './page.js';
 import {
   POSITIONED_ATTRIBUTE,
   allHosts,
@@ -36,7 +43,6 @@ import {
   showCorrectionOf,
 } from './overlay.js';
 
-const ITEM_CACHE_SIZE = 500;
 /** This document's id for the ledger's per-tab list (a reload or new page starts a new list). */
 const PAGE_LOAD = Math.random().toString(36).slice(2) + Date.now().toString(36);
 const VERDICT_CACHE_SIZE = 1000;
@@ -59,6 +65,10 @@ class Lru {
     this.limit = limit;
     /** @type {Map<string, any>} */
     this.map = new Map();
+  }
+  /** The value, without counting this as a use. */
+  peek(key) {
+    return this.map.get(key);
   }
   get(key) {
     if (!this.map.has(key)) return undefined;
@@ -96,7 +106,10 @@ export class Scanner {
     /** @type {Record<string, boolean>} */
     this.show = {};
     this.running = false;
-    this.items = new Lru(ITEM_CACHE_SIZE);
+    /** What the engine said of each item of TikTok's JSON, by video id: the same items, in the same
+     * order, as the engine keeps (only {@link addJson} adds; lookups do not count as uses).
+     * @type {Lru} of {@link import('./boot.js').ItemInfo} */
+    this.items = new Lru(ITEM_LIMIT);
     this.verdicts = new Lru(VERDICT_CACHE_SIZE);
     /** The user's corrections made or seen on this page, by post id (the hint shows them). */
     this.corrections = new Lru(VERDICT_CACHE_SIZE);
@@ -234,18 +247,21 @@ export class Scanner {
 
   // ---- input: TikTok's JSON ----
 
-  /** Read a JSON text (captured API response or page blob) into the item cache. Untrusted input. */
+  /**
+   * Hand a JSON text (captured API response or page blob) to the engine, which keeps its items and
+   * judges each (usually before the page has rendered their cards). Untrusted input.
+   */
   addJson(text) {
     if (!this.running || typeof text !== 'string' || text.length === 0 || text.length > MAX_JSON_CHARS) return;
     const job = this.engine
-      .readTikTokJson(text)
-      .then((posts) => {
-        if (!Array.isArray(posts)) return;
+      .addJson(text, this.lang)
+      .then((infos) => {
+        if (!Array.isArray(infos)) return;
         const ids = new Set();
-        for (const post of posts) {
-          if (!post || typeof post.id !== 'string' || post.id === '') continue;
-          this.items.set(post.id, post);
-          ids.add(post.id);
+        for (const info of infos) {
+          if (!info || typeof info.id !== 'string' || info.id === '') continue;
+          this.items.set(info.id, info);
+          ids.add(info.id);
         }
         if (ids.size > 0) this.recheckIds(ids);
       })
@@ -429,42 +445,40 @@ export class Scanner {
         if (state) this.clearCard(card);
         continue;
       }
-      const post = this.items.get(id);
+      const item = this.items.peek(id);
       // A new card without its item: the page usually renders from a response whose copy reaches us a
       // moment later. Judge it at the next frame (from the DOM if the item has not come), not twice.
-      if (soon && !post && !state) {
+      if (soon && !item && !state) {
         this.touched.add(card);
         this.waiting.set(id, card);
         continue;
       }
       this.waiting.delete(id);
       const labels = labelTexts(card, type);
-      const key = `${id}\u241f${post ? 'json' : 'dom'}\u241f${labels.join('\u241e')}`;
+      const key = `${id}\u241f${item ? 'json' : 'dom'}\u241f${labels.join('\u241e')}`;
       const host = this.hostOf.get(card);
       if (state && state.key === key && (!state.wantHost || (host && host.isConnected))) continue;
-      jobs.push({ card, id, key, labels, post, verdict: this.verdicts.get(key) });
+      jobs.push({ card, id, key, labels, item, verdict: this.verdicts.get(key) });
     }
     if (jobs.length === 0) return;
 
-    const missing = jobs.filter((job) => !job.verdict);
     /** @type {import('../messages.js').Verdict[]} newly judged this frame, for the ledger */
     const judged = [];
-    for (let start = 0; start < missing.length; start += BATCH) {
-      const batch = missing.slice(start, start + BATCH);
-      const input = batch.map((job) => {
-        const card = readCard(job.card, job.id, type, job.labels, job.post);
-        if (job.post) card.post = job.post;
-        return card;
-      });
-      const verdicts = await this.engine.classifyCards(input, this.lang);
-      batch.forEach((job, index) => {
-        const verdict = verdicts?.[index];
-        if (verdict && typeof verdict.verdict === 'string') {
-          job.verdict = verdict;
-          this.verdicts.set(job.key, verdict);
-          judged.push(verdict);
-        }
-      });
+    /** Cards the engine must judge: their DOM adds something to their item, or they have none. */
+    const toJudge = [];
+    for (const job of jobs) {
+      if (job.verdict) continue;
+      const reading = readCard(job.card, job.id, type, job.labels, job.item ? job.item.needs : NEEDS.ALL);
+      // Usually the card adds nothing to its item: the item's own verdict, judged when its JSON came.
+      if (job.item?.verdict && addsNothing(reading)) this.gotVerdict(job, job.item.verdict, judged);
+      else toJudge.push({ job, reading });
+    }
+    // Cards can change while the engine works (below): only then are they read again.
+    const waited = toJudge.length > 0;
+    for (let start = 0; start < toJudge.length; start += BATCH) {
+      const batch = toJudge.slice(start, start + BATCH);
+      const verdicts = await this.engine.judgeCards(batch.map((entry) => entry.reading), this.lang);
+      batch.forEach(({ job }, index) => this.gotVerdict(job, verdicts?.[index], judged));
     }
     this.recordVerdicts(judged);
     if (!this.running || this.type !== type) return;
@@ -472,10 +486,10 @@ export class Scanner {
     const ready = [];
     for (const job of jobs) {
       // The item arrived while the engine worked on the DOM-only card: judge it again next frame.
-      if (!job.post && this.items.get(job.id)) this.touched.add(job.card);
-      if (!job.verdict || !job.card.isConnected) continue;
-      // Recycled while the engine worked: the mutation that changed it brings it back.
-      if (cardId(job.card, this.rules, type) !== job.id) continue;
+      if (!job.item && waited && this.items.peek(job.id)) this.touched.add(job.card);
+      if (!job.verdict) continue;
+      // Removed or recycled while the engine worked: the mutation that changed it brings it back.
+      if (waited && (!job.card.isConnected || cardId(job.card, this.rules, type) !== job.id)) continue;
       const kind = hintKind(job.verdict);
       const wantHost = this.show[kind] === true;
       const anchor = wantHost ? hintAnchor(job.card, type) : null;
@@ -485,6 +499,14 @@ export class Scanner {
     }
     for (const job of ready) this.render(job);
     this.reportCount();
+  }
+
+  /** `job` got `verdict` from the engine (if it is one): cached, and queued for the ledger. */
+  gotVerdict(job, verdict, judged) {
+    if (!verdict || typeof verdict.verdict !== 'string') return;
+    job.verdict = verdict;
+    this.verdicts.set(job.key, verdict);
+    judged.push(verdict);
   }
 
   /**

@@ -114,6 +114,35 @@ pub struct Card {
     pub post: Option<Post>,
 }
 
+/// [`dom_fields_needed`]: the item has no creator handle ([`post_from_card`] takes the card's).
+pub const NEEDS_HANDLE: u8 = 1;
+/// [`dom_fields_needed`]: the item has no display name.
+pub const NEEDS_DISPLAY_NAME: u8 = 2;
+/// [`dom_fields_needed`]: the item's caption is blank.
+pub const NEEDS_CAPTION: u8 = 4;
+/// [`dom_fields_needed`]: the item has no hashtags.
+pub const NEEDS_HASHTAGS: u8 = 8;
+
+/// Which of a card's DOM fields [`post_from_card`] would use for this JSON item (a mask of the
+/// `NEEDS_*` bits): the content script reads only those. A card that gives none of them and no pill
+/// text is judged exactly as its item alone (`post_from_card` returns the item unchanged).
+pub fn dom_fields_needed(post: &Post) -> u8 {
+    let mut needs = 0;
+    if post.creator.handle.is_empty() {
+        needs |= NEEDS_HANDLE;
+    }
+    if post.creator.display_name.is_none() {
+        needs |= NEEDS_DISPLAY_NAME;
+    }
+    if post.caption.trim().is_empty() {
+        needs |= NEEDS_CAPTION;
+    }
+    if post.hashtags.is_empty() {
+        needs |= NEEDS_HASHTAGS;
+    }
+    needs
+}
+
 /// The post to judge for a card: TikTok's JSON item when known, completed by what the DOM shows, with
 /// the visible pills added as platform labels.
 pub fn post_from_card(card: Card, rules: &PageRules) -> Post {
@@ -212,6 +241,53 @@ mod tests {
             )
             .unwrap_err()
             .contains("two label kinds")
+        );
+    }
+
+    #[test]
+    fn a_card_that_adds_nothing_is_its_item() {
+        let rules = page_rules().unwrap();
+        let item = Post {
+            id: "7".into(),
+            caption: "use code X".into(),
+            creator: Creator {
+                handle: "alice".into(),
+                ..Creator::default()
+            },
+            ..Post::default()
+        };
+        assert_eq!(
+            dom_fields_needed(&item),
+            NEEDS_DISPLAY_NAME | NEEDS_HASHTAGS
+        );
+        // No DOM field and no pill: the very item (the content script then reuses its verdict).
+        let card = Card {
+            id: "7".into(),
+            post: Some(item.clone()),
+            ..Card::default()
+        };
+        assert_eq!(post_from_card(card, rules), item);
+        // A needed field from the DOM, or a pill, changes the post.
+        let card = Card {
+            id: "7".into(),
+            hashtags: vec!["#ad".into()],
+            post: Some(item.clone()),
+            ..Card::default()
+        };
+        assert_eq!(post_from_card(card, rules).hashtags, vec!["ad"]);
+        let full = Post {
+            hashtags: vec!["x".into()],
+            creator: Creator {
+                handle: "alice".into(),
+                display_name: Some("Alice".into()),
+                ..Creator::default()
+            },
+            ..item
+        };
+        assert_eq!(dom_fields_needed(&full), 0);
+        assert_eq!(
+            dom_fields_needed(&Post::default()),
+            NEEDS_HANDLE | NEEDS_DISPLAY_NAME | NEEDS_CAPTION | NEEDS_HASHTAGS
         );
     }
 
