@@ -29,6 +29,7 @@ import {
   SETTINGS_KEY,
   normalizeSettings,
   validRetention,
+  watchSettings,
 } from './messages.js';
 
 /** @type {Promise<unknown>|null} */
@@ -346,6 +347,23 @@ async function saveLedger(force = false) {
     }
   }
   await forgetWal(covered);
+  tellTabsLedgerSaved();
+}
+
+/**
+ * Tell open tabs the ledger was saved (the profile banner refreshes its numbers). A message, not a
+ * storage event: content scripts do not listen to storage.local, whose events carry the whole ledger.
+ * Tabs without our content script simply do not answer.
+ */
+function tellTabsLedgerSaved() {
+  api.tabs
+    ?.query({})
+    .then((tabs) => {
+      for (const tab of tabs) {
+        if (typeof tab.id === 'number' && tab.id >= 0) api.tabs.sendMessage(tab.id, { type: MSG.LEDGER_SAVED }).catch(() => {});
+      }
+    })
+    .catch(() => {});
 }
 
 /**
@@ -517,6 +535,8 @@ async function handle(message, sender) {
     }
     case MSG.GET_SETTINGS:
       return readSettings();
+    case MSG.SETTINGS_AREA:
+      return (await storageArea()) === api.storage.local ? 'local' : 'sync';
     case MSG.SET_ENABLED: {
       if (!fromExtensionPage(sender)) throw new Error('set-enabled is accepted from extension pages only');
       if (typeof message.enabled !== 'boolean') throw new Error('set-enabled needs a boolean "enabled"');
@@ -682,15 +702,16 @@ api.commands?.onCommand.addListener((command) => {
 
 // ---- keep the badge in step with the setting ----
 
-api.storage.onChanged.addListener((changes) => {
-  const change = changes[SETTINGS_KEY];
-  if (!change) return;
+watchSettings(
+  (change) => {
   const before = normalizeSettings(change.oldValue);
   const after = normalizeSettings(change.newValue);
   if (before.enabled !== after.enabled || !change.oldValue) refreshBadge(after).catch(() => {});
   // A retention changed elsewhere (another device, through sync) applies to the loaded ledger too.
   if (before.retention !== after.retention && ledgerStart) ledgerStart.then(applyRetention).catch(() => {});
-});
+  },
+  storageArea().then((area) => (area === api.storage.local ? 'local' : 'sync')),
+);
 api.runtime.onInstalled.addListener(() => refreshBadge().catch(() => {}));
 api.runtime.onStartup?.addListener(() => refreshBadge().catch(() => {}));
 

@@ -3,8 +3,7 @@
  * it asks the service worker (the only writer) and shows what the worker stored.
  * `<html data-state>` is `loading`, `ready`, `saving` or `error` (the end-to-end tests wait on it).
  */
-import { api } from './shim.js';
-import { HINT_KINDS, LANGUAGES, MSG, RETENTION, SETTINGS_KEY, normalizeSettings, send, validRetention } from './messages.js';
+import { HINT_KINDS, LANGUAGES, MSG, RETENTION, normalizeSettings, send, validRetention, watchSettings } from './messages.js';
 import { msg, msgCount, useLanguage } from './i18n.js';
 import { count } from './ledger-ui.js';
 
@@ -48,9 +47,8 @@ export async function bindEnabledSwitch(input, status) {
   });
 
   // Another page (popup vs options) may change the setting while this one is open.
-  api.storage.onChanged.addListener((changes) => {
-    const change = changes[SETTINGS_KEY];
-    if (change && root.dataset.state !== 'saving') render(normalizeSettings(change.newValue).enabled);
+  watchSettings((change) => {
+    if (root.dataset.state !== 'saving') render(normalizeSettings(change.newValue).enabled);
   });
 }
 
@@ -96,9 +94,8 @@ export async function bindShowOptions(fieldset, status) {
     }
   });
 
-  api.storage.onChanged.addListener((changes) => {
-    const change = changes[SETTINGS_KEY];
-    if (change && fieldset.dataset.state !== 'saving') render(normalizeSettings(change.newValue).show);
+  watchSettings((change) => {
+    if (fieldset.dataset.state !== 'saving') render(normalizeSettings(change.newValue).show);
   });
 }
 

@@ -11,12 +11,12 @@
  * every text is set with textContent. It never moves, resizes or restyles TikTok's own elements.
  *
  * The numbers come from the service worker (`ledger-creator`), again whenever the ledger is written
- * (`storage.onChanged`, about a second after new posts are recorded), so scrolling the creator's
+ * (the worker's `ledger-saved` message, about a second after new posts are recorded), so scrolling the creator's
  * videos updates it. SPA navigation between profiles is followed by `popstate`, the Navigation API and
  * a check of `location` on DOM changes (TikTok re-renders the grid on every route).
  */
 import { api } from '../shim.js';
-import { LEDGER_KEY, MSG, SETTINGS_KEY, normalizeSettings, send } from '../messages.js';
+import { MSG, normalizeSettings, send, watchSettings } from '../messages.js';
 import { msg, msgCount, useLanguage } from '../i18n.js';
 import { count, percent } from '../ledger-ui.js';
 import { pageTheme } from './overlay.js';
@@ -111,7 +111,14 @@ export class ProfileBanner {
     this.language = 'auto';
     this.observer = new MutationObserver(() => this.scheduleCheck());
     this.onNavigate = () => this.check();
-    this.onStorage = (changes, area) => this.storageChanged(changes, area);
+    /** @type {(() => void) | null} stops watching the settings */
+    this.unwatchSettings = null;
+    // The worker says when the ledger was saved (not a storage.local listener: that would receive the
+    // whole ledger text on every save).
+    this.onMessage = (message) => {
+      if (message?.type === MSG.LEDGER_SAVED && this.handle) this.scheduleRefresh();
+      return false;
+    };
   }
 
   start() {
@@ -120,7 +127,11 @@ export class ProfileBanner {
     this.observer.observe(document, { childList: true, subtree: true });
     addEventListener('popstate', this.onNavigate);
     globalThis.navigation?.addEventListener?.('navigatesuccess', this.onNavigate);
-    api.storage.onChanged.addListener(this.onStorage);
+    api.runtime.onMessage.addListener(this.onMessage);
+    this.unwatchSettings = watchSettings((change) => {
+      const language = normalizeSettings(change.newValue).language;
+      if (language !== this.language) this.setLanguage(language);
+    });
     send({ type: MSG.GET_SETTINGS })
       .then((settings) => this.setLanguage(settings.language))
       .catch(() => {});
@@ -134,7 +145,9 @@ export class ProfileBanner {
     this.observer.disconnect();
     removeEventListener('popstate', this.onNavigate);
     globalThis.navigation?.removeEventListener?.('navigatesuccess', this.onNavigate);
-    api.storage.onChanged.removeListener(this.onStorage);
+    api.runtime.onMessage.removeListener(this.onMessage);
+    this.unwatchSettings?.();
+    this.unwatchSettings = null;
     clearTimeout(this.refreshTimer);
     clearTimeout(this.checkTimer);
     this.refreshTimer = 0;
@@ -145,15 +158,6 @@ export class ProfileBanner {
 
   scheduleCheck() {
     if (!this.checkTimer) this.checkTimer = setTimeout(() => this.check(), CHECK_MS);
-  }
-
-  storageChanged(changes, area) {
-    if (area === 'local' && changes[LEDGER_KEY] && this.handle) this.scheduleRefresh();
-    const settings = changes[SETTINGS_KEY];
-    if (settings) {
-      const language = normalizeSettings(settings.newValue).language;
-      if (language !== this.language) this.setLanguage(language);
-    }
   }
 
   async setLanguage(language) {

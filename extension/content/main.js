@@ -4,13 +4,14 @@
  * It follows the setting: when hints are on it starts the engine (in the content script, or through
  * the service worker when the page's CSP forbids wasm), reads TikTok's page rules from it and runs the
  * {@link Scanner}; when they are off it stops the scanner, which removes every hint at once. Every
- * context learns of a change through storage.onChanged (the service worker is the only writer).
+ * context learns of a change through a storage change event on the settings area (`watchSettings`; the
+ * service worker is the only writer).
  *
  * `<html data-deinfluencer-engine>` records where the engine runs (`content-script`, `service-worker`,
  * or `unavailable`).
  */
 import { api } from '../shim.js';
-import { MSG, SETTINGS_KEY, normalizeSettings, send } from '../messages.js';
+import { MSG, normalizeSettings, send, watchSettings } from '../messages.js';
 import { bootEngine } from './boot.js';
 import { compileRules } from './page.js';
 import { Scanner } from './scan.js';
@@ -74,9 +75,7 @@ export async function main(jsonChannel) {
     jsonChannel.listen((message) => started.addJson(message.text));
   };
 
-  api.storage.onChanged.addListener((changes) => {
-    const change = changes[SETTINGS_KEY];
-    if (!change) return;
+  watchSettings((change) => {
     settings = normalizeSettings(change.newValue);
     apply().catch((error) => console.warn('Deinfluencer could not start:', error));
   });
