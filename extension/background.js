@@ -248,6 +248,15 @@ async function setLedgerNotice(kind, detail = '') {
   } catch (error) {
     console.warn('Deinfluencer: could not store the ledger notice:', kind, detail, error);
   }
+  noticeChanged();
+}
+
+/**
+ * Tell an open popup the notice changed. A message, not a storage.local listener in the popup: that
+ * would receive the whole ledger text with every save. No page open: nobody answers.
+ */
+function noticeChanged() {
+  api.runtime.sendMessage({ type: MSG.LEDGER_NOTICE_CHANGED }).catch(() => {});
 }
 
 /** A ledger from stored text, or null when the text is missing or damaged (reason in `errors`). */
@@ -479,6 +488,7 @@ async function eraseLedger() {
       key.startsWith(LEDGER_NEWER_PREFIX),
   );
   await api.storage.local.remove(keys);
+  noticeChanged();
   await forgetWal(walIds());
   return null;
 }
@@ -670,6 +680,7 @@ async function handle(message, sender) {
     case MSG.LEDGER_DISMISS_NOTICE: {
       if (!fromExtensionPage(sender)) throw new Error('ledger-dismiss-notice is accepted from extension pages only');
       await api.storage.local.remove(LEDGER_NOTICE_KEY);
+      noticeChanged();
       return null;
     }
     default:

@@ -55,6 +55,8 @@ export const MSG = Object.freeze({
   LEDGER_KEPT_COPY: 'ledger-kept-copy',
   /** Where the settings are stored: `sync`, or `local` where storage.sync does not work. */
   SETTINGS_AREA: 'settings-area',
+  /** Sent by the service worker to its pages when the ledger notice was set or removed (the popup re-reads it). */
+  LEDGER_NOTICE_CHANGED: 'ledger-notice-changed',
   /** Sent by the service worker to tabs after the ledger was saved (the profile banner refreshes). */
   LEDGER_SAVED: 'ledger-saved',
   /** Set how many posts the ledger keeps (extension pages only); the worker prunes at once. */

@@ -81,13 +81,16 @@ document.getElementById('ledger-notice-dismiss').addEventListener('click', async
   await send({ type: MSG.LEDGER_DISMISS_NOTICE }).catch(() => {});
   renderNotice(noticeBox, noticeText, undefined);
 });
-api.storage.local.get(LEDGER_NOTICE_KEY).then(
-  (stored) => renderNotice(noticeBox, noticeText, stored[LEDGER_NOTICE_KEY]),
-  () => {},
-);
-api.storage.onChanged.addListener((changes, area) => {
-  const change = area === 'local' ? changes[LEDGER_NOTICE_KEY] : undefined;
-  if (change) renderNotice(noticeBox, noticeText, change.newValue);
+const showNotice = () =>
+  api.storage.local.get(LEDGER_NOTICE_KEY).then(
+    (stored) => renderNotice(noticeBox, noticeText, stored[LEDGER_NOTICE_KEY]),
+    () => {},
+  );
+showNotice();
+// The worker says when the notice changes (a storage.local listener would receive every ledger save).
+api.runtime.onMessage.addListener((message) => {
+  if (message?.type === MSG.LEDGER_NOTICE_CHANGED) showNotice();
+  return false;
 });
 
 showTab().then(

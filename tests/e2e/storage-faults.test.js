@@ -101,7 +101,7 @@ async function assertLedgerHolds(serviceWorker, posts, extra = []) {
 }
 
 test('storage.local full mid-write, then a failing write: nothing pruned or lost, each post stored once', LIMIT, async (t) => {
-  await withExtension(t, async ({ context, serviceWorker }) => {
+  await withExtension(t, async ({ context, serviceWorker, extensionId }) => {
     await serveSite(context);
     const { page, errors } = await openTikTok(context, '/foryou');
     await waitForVerdicts(page, EXPECTED.feed);
@@ -139,6 +139,8 @@ test('storage.local full mid-write, then a failing write: nothing pruned or lost
       globalThis.__realSet = area.set.bind(area);
       area.set = (items) => ('ledger' in items ? Promise.reject(new Error('IO error: disk unavailable')) : globalThis.__realSet(items));
     });
+    // A popup left open shows the failure as it happens.
+    const popup = await openPopup(context, extensionId);
     const more = await scrollFeed(page, 2, 6);
     const posts = postsOf(more);
     await waitForLedgerSize(serviceWorker, posts.size);
@@ -150,6 +152,9 @@ test('storage.local full mid-write, then a failing write: nothing pruned or lost
       return { notice: stored.ledgerNotice?.kind, storedPosts: JSON.parse(stored.ledger).posts.length, wal: wal?.length ?? 0 };
     });
     assert.equal(failed.notice, 'save_failed', 'the failed write is reported');
+    await popup.waitForSelector('#ledger-notice:not([hidden])', { timeout: 5_000 });
+    assert.match(await popup.locator('#ledger-notice-text').textContent(), /could not be saved/);
+    await popup.close();
     assert.equal(failed.storedPosts, postsOf(first).size, 'the last good save is untouched');
     assert.ok(failed.wal > 0, 'the unsaved batches are still in the write-ahead log');
     await assertLedgerHolds(serviceWorker, posts);
