@@ -10,6 +10,23 @@ import { count } from './ledger-ui.js';
 const root = document.documentElement;
 
 /**
+ * The stored settings, with `element[data-state]` = `loading` meanwhile; on failure the state is `error`,
+ * `status` says so, and the error is re-thrown (the caller's control stays disabled).
+ * @param {HTMLElement} element
+ * @param {HTMLElement} status
+ */
+async function loadSettings(element, status) {
+  element.dataset.state = 'loading';
+  try {
+    return await send({ type: MSG.GET_SETTINGS });
+  } catch (error) {
+    status.textContent = msg('settingsLoadFailed');
+    element.dataset.state = 'error';
+    throw error;
+  }
+}
+
+/**
  * @param {HTMLInputElement} input   an <input type=checkbox role=switch>
  * @param {HTMLElement} status       a live region that says the current state in words
  */
@@ -19,14 +36,7 @@ export async function bindEnabledSwitch(input, status) {
     status.textContent = msg(enabled ? 'statusOn' : 'statusOff');
   };
 
-  root.dataset.state = 'loading';
-  try {
-    render((await send({ type: MSG.GET_SETTINGS })).enabled);
-  } catch (error) {
-    status.textContent = msg('settingsLoadFailed');
-    root.dataset.state = 'error';
-    throw error;
-  }
+  render((await loadSettings(root, status)).enabled);
   input.disabled = false;
   root.dataset.state = 'ready';
 
@@ -67,14 +77,7 @@ export async function bindShowOptions(fieldset, status) {
     });
   };
 
-  fieldset.dataset.state = 'loading';
-  try {
-    render((await send({ type: MSG.GET_SETTINGS })).show);
-  } catch (error) {
-    status.textContent = msg('settingsLoadFailed');
-    fieldset.dataset.state = 'error';
-    throw error;
-  }
+  render((await loadSettings(fieldset, status)).show);
   fieldset.disabled = false;
   fieldset.dataset.state = 'ready';
 
@@ -132,14 +135,7 @@ export async function bindLanguageSelect(select, status) {
       return option;
     }),
   );
-  select.dataset.state = 'loading';
-  try {
-    select.value = (await send({ type: MSG.GET_SETTINGS })).language;
-  } catch (error) {
-    status.textContent = msg('settingsLoadFailed');
-    select.dataset.state = 'error';
-    throw error;
-  }
+  select.value = (await loadSettings(select, status)).language;
   select.disabled = false;
   select.dataset.state = 'ready';
   if (sessionStorage.getItem(FOCUS_AFTER_RELOAD) === select.id) {
@@ -177,14 +173,7 @@ export async function bindRetention(form, status, onPruned) {
   input.min = String(RETENTION.min);
   input.max = String(RETENTION.max);
   input.step = '1';
-  form.dataset.state = 'loading';
-  try {
-    input.value = String((await send({ type: MSG.GET_SETTINGS })).retention);
-  } catch (error) {
-    status.textContent = msg('settingsLoadFailed');
-    form.dataset.state = 'error';
-    throw error;
-  }
+  input.value = String((await loadSettings(form, status)).retention);
   for (const element of form.elements) /** @type {HTMLInputElement} */ (element).disabled = false;
   form.dataset.state = 'ready';
 
