@@ -63,6 +63,11 @@ function storageArea() {
   return settingsArea;
 }
 
+/** Where the settings live, by name (for {@link watchSettings} and `settings-area`). */
+async function settingsAreaName() {
+  return (await storageArea()) === api.storage.local ? 'local' : 'sync';
+}
+
 async function readSettings() {
   const area = await storageArea();
   const stored = await area.get(SETTINGS_KEY);
@@ -235,8 +240,9 @@ async function replayWal(ledger) {
   for (const batch of stored) {
     const { at, verdicts } = batch ?? {};
     if (!Array.isArray(verdicts)) continue;
-    ledger.recordVerdicts(verdicts.map(seenVerdict).filter((v) => v !== null), Number(at) || Date.now());
-    walBatches.push({ id: ++walSerial, at: Number(at) || Date.now(), verdicts });
+    const when = Number(at) || Date.now();
+    ledger.recordVerdicts(verdicts.map(seenVerdict).filter((v) => v !== null), when);
+    walBatches.push({ id: ++walSerial, at: when, verdicts });
   }
   if (walBatches.length > 0) scheduleSave();
 }
@@ -468,6 +474,15 @@ async function applyRetention(ledger) {
   return ledger;
 }
 
+/** Whether `key` names a ledger copy kept aside (`ledger_damaged_<ms>[_backup]`, `ledger_newer_<ms>[_backup]`). */
+const isKeptCopy = (key) => typeof key === 'string' && (key.startsWith(LEDGER_DAMAGED_PREFIX) || key.startsWith(LEDGER_NEWER_PREFIX));
+
+/** Every key in storage.local. getKeys (Chrome 130+) lists them without reading the ledger's text; elsewhere everything is read once. */
+async function storedKeys() {
+  const area = api.storage.local;
+  return typeof area.getKeys === 'function' ? area.getKeys() : Object.keys(await area.get(null));
+}
+
 async function eraseLedger() {
   await ledgerReady();
   await restoreTabPosts();
@@ -478,14 +493,8 @@ async function eraseLedger() {
   clearTimeout(saveTimer);
   saveTimer = 0;
   await saving;
-  const all = await api.storage.local.get(null);
-  const keys = Object.keys(all).filter(
-    (key) =>
-      key === LEDGER_KEY ||
-      key === LEDGER_BACKUP_KEY ||
-      key === LEDGER_NOTICE_KEY ||
-      key.startsWith(LEDGER_DAMAGED_PREFIX) ||
-      key.startsWith(LEDGER_NEWER_PREFIX),
+  const keys = (await storedKeys()).filter(
+    (key) => key === LEDGER_KEY || key === LEDGER_BACKUP_KEY || key === LEDGER_NOTICE_KEY || isKeptCopy(key),
   );
   await api.storage.local.remove(keys);
   noticeChanged();
@@ -501,16 +510,10 @@ api.tabs?.onRemoved.addListener((tabId) => {
 
 // ---- messages ----
 
-/** Whether `key` names a ledger copy kept aside (`ledger_damaged_<ms>[_backup]`, `ledger_newer_<ms>[_backup]`). */
-const isKeptCopy = (key) => typeof key === 'string' && (key.startsWith(LEDGER_DAMAGED_PREFIX) || key.startsWith(LEDGER_NEWER_PREFIX));
-
 /** The kept-aside copies, oldest first: what they are, when they were kept, how big they are. */
 async function keptCopies() {
-  const area = api.storage.local;
-  // getKeys (Chrome 130+) lists keys without reading the ledger itself; otherwise read everything once.
-  const keys = typeof area.getKeys === 'function' ? await area.getKeys() : Object.keys(await area.get(null));
-  const kept = keys.filter(isKeptCopy).sort();
-  const values = kept.length > 0 ? await area.get(kept) : {};
+  const kept = (await storedKeys()).filter(isKeptCopy).sort();
+  const values = kept.length > 0 ? await api.storage.local.get(kept) : {};
   return kept.map((key) => {
     const newer = key.startsWith(LEDGER_NEWER_PREFIX);
     const rest = key.slice((newer ? LEDGER_NEWER_PREFIX : LEDGER_DAMAGED_PREFIX).length);
@@ -546,7 +549,7 @@ async function handle(message, sender) {
     case MSG.GET_SETTINGS:
       return readSettings();
     case MSG.SETTINGS_AREA:
-      return (await storageArea()) === api.storage.local ? 'local' : 'sync';
+      return settingsAreaName();
     case MSG.SET_ENABLED: {
       if (!fromExtensionPage(sender)) throw new Error('set-enabled is accepted from extension pages only');
       if (typeof message.enabled !== 'boolean') throw new Error('set-enabled needs a boolean "enabled"');
@@ -721,7 +724,7 @@ watchSettings(
   // A retention changed elsewhere (another device, through sync) applies to the loaded ledger too.
   if (before.retention !== after.retention && ledgerStart) ledgerStart.then(applyRetention).catch(() => {});
   },
-  storageArea().then((area) => (area === api.storage.local ? 'local' : 'sync')),
+  settingsAreaName(),
 );
 api.runtime.onInstalled.addListener(() => refreshBadge().catch(() => {}));
 api.runtime.onStartup?.addListener(() => refreshBadge().catch(() => {}));
