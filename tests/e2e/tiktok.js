@@ -187,6 +187,18 @@ export function readBanner() {
 }
 
 /**
+ * Assert a banner for a creator with too few posts to judge: one host, right before the grid, a labelled
+ * region, and the sample size in words.
+ */
+export function assertTooFewBanner(banner, handle, seen) {
+  assert.equal(banner.hosts, 1);
+  assert.ok(banner.beforeGrid, 'the banner sits right before the video grid');
+  assert.equal(banner.role, 'region');
+  assert.equal(banner.label, `Deinfluencer: posts you have seen from @${handle}`);
+  assert.equal(banner.paragraphs[0], `${seen} posts seen: too few posts to judge`);
+}
+
+/**
  * Assert a banner's headline against the creator's counted cards (`countVerdicts`): the title and the
  * two ratio lines with their 95 % ranges, worded as the user reads them.
  */

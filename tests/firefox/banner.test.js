@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EXPECTED, LAB_PROFILE } from '../e2e/site.js';
-import { assertBannerRatios, assertBannerSignals, bannerCountLines, countVerdicts, readBanner } from '../e2e/tiktok.js';
+import { assertBannerRatios, assertBannerSignals, assertTooFewBanner, bannerCountLines, countVerdicts, readBanner } from '../e2e/tiktok.js';
 import { ORIGIN, pollUntil, sendFrom, waitForVerdicts, waitLoaded, withFirefox } from './firefox.js';
 
 const LIMIT = { timeout: 90_000 };
@@ -27,11 +27,7 @@ test('Firefox: profile banner: exact counts and intervals, "Why?" by keyboard, S
     const { page, errors } = await firefox.openTikTok('/@creator_profile_6');
     const few = countVerdicts(await waitForVerdicts(page, EXPECTED.profile));
     let banner = await waitForBanner(page, 'creator_profile_6', few.seen);
-    assert.equal(banner.hosts, 1);
-    assert.ok(banner.beforeGrid, 'the banner sits right before the video grid');
-    assert.equal(banner.role, 'region');
-    assert.equal(banner.label, 'Deinfluencer: posts you have seen from @creator_profile_6');
-    assert.equal(banner.paragraphs[0], `${few.seen} posts seen: too few posts to judge`);
+    assertTooFewBanner(banner, 'creator_profile_6', few.seen);
 
     // The lab profile: 7 posts, scrolled into view one by one, then judged.
     await page.goto(`${ORIGIN}/@${LAB_PROFILE.handle}`);
