@@ -73,44 +73,74 @@ export function setHintActions(value) {
 
 const CSS = `${PALETTE_CSS}
 /* No "all: initial" / "all: unset": each expands to every CSS property, on every hint. The page reaches
-   into a shadow tree only through inherited properties: those are reset here (the host's own box is
-   pinned by inline !important styles), the rest are set where they matter. */
+   into a shadow tree only through the host: inherited properties and the host's own box. Every :host
+   declaration is !important, which in the shadow cascade beats the page's rules, even its !important
+   ones, on the host (a page rule for deinfluencer-hint, *, article > *…): the page cannot hide, move,
+   shrink or restyle the hint. (An inline style attribute would do the same, but costs a style parse and
+   an inline-style invalidation per host: this is one shared sheet.) */
 :host {
-  font-feature-settings: normal;
-  font-variation-settings: normal;
-  font-kerning: auto;
-  letter-spacing: normal;
-  word-spacing: normal;
-  text-transform: none;
-  text-align: start;
-  text-indent: 0;
-  text-shadow: none;
-  text-decoration: none;
-  white-space: normal;
-  word-break: normal;
-  overflow-wrap: normal;
-  hyphens: manual;
-  line-break: auto;
-  tab-size: 8;
-  text-rendering: auto;
-  -webkit-text-fill-color: currentcolor;
-  -webkit-text-stroke-width: 0;
-  writing-mode: horizontal-tb;
-  visibility: visible;
-  cursor: auto;
-  user-select: none;
-  list-style: disc outside;
-  quotes: auto;
-  caret-color: auto;
-  color: var(--fg);
-  position: absolute;
-  top: 8px;
-  left: 8px;
-  z-index: 20;
-  display: block;
-  max-width: calc(100% - 16px);
-  contain: layout style;
-  font: 600 13px/1.3 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Helvetica Neue", Arial, sans-serif;
+  font-feature-settings: normal !important;
+  font-variation-settings: normal !important;
+  font-kerning: auto !important;
+  letter-spacing: normal !important;
+  word-spacing: normal !important;
+  text-transform: none !important;
+  text-align: start !important;
+  text-indent: 0 !important;
+  text-shadow: none !important;
+  text-decoration: none !important;
+  white-space: normal !important;
+  word-break: normal !important;
+  overflow-wrap: normal !important;
+  hyphens: manual !important;
+  line-break: auto !important;
+  tab-size: 8 !important;
+  text-rendering: auto !important;
+  -webkit-text-fill-color: currentcolor !important;
+  -webkit-text-stroke-width: 0 !important;
+  writing-mode: horizontal-tb !important;
+  direction: ltr !important;
+  visibility: visible !important;
+  cursor: auto !important;
+  user-select: none !important;
+  list-style: disc outside !important;
+  quotes: auto !important;
+  caret-color: auto !important;
+  color: var(--fg) !important;
+  font: 600 13px/1.3 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Helvetica Neue", Arial, sans-serif !important;
+  /* the box: pinned to the anchor's top-left corner, above the video, never wider than the card */
+  position: absolute !important;
+  inset: 8px auto auto 8px !important;
+  z-index: 20 !important;
+  display: block !important;
+  float: none !important;
+  box-sizing: content-box !important;
+  width: auto !important;
+  height: auto !important;
+  min-width: 0 !important;
+  min-height: 0 !important;
+  max-width: calc(100% - 16px) !important;
+  max-height: none !important;
+  margin: 0 !important;
+  padding: 0 !important;
+  border: 0 !important;
+  outline: 0 !important;
+  background: none !important;
+  box-shadow: none !important;
+  opacity: 1 !important;
+  transform: none !important;
+  translate: none !important;
+  scale: none !important;
+  rotate: none !important;
+  filter: none !important;
+  clip-path: none !important;
+  mask: none !important;
+  mix-blend-mode: normal !important;
+  overflow: visible !important;
+  pointer-events: auto !important;
+  transition: none !important;
+  animation: none !important;
+  contain: layout style !important;
 }
 :host([data-kind="undisclosed"]) { --accent: #b3261e; }
 :host([data-kind="unclear"]) { --accent: #8a4b00; }
@@ -313,20 +343,6 @@ const CONTAINED_EVENTS = ['click', 'dblclick', 'pointerdown', 'pointerup', 'mous
 /** Stopped too, with passive listeners: a non-passive one would make every scroll over a hint wait for the main thread. */
 const PASSIVE_EVENTS = ['touchstart', 'touchend', 'wheel'];
 
-/** Inline, !important: the page's CSS must not hide, move or resize the host. */
-const PIN_STYLE = [
-  'position: absolute',
-  'top: 8px',
-  'left: 8px',
-  'z-index: 20',
-  'display: block',
-  'margin: 0',
-  'max-width: calc(100% - 16px)',
-  'pointer-events: auto',
-]
-  .map((declaration) => `${declaration} !important`)
-  .join('; ');
-
 /**
  * One hint's state.
  * @typedef {object} Hint
@@ -432,7 +448,6 @@ export function renderHint(anchor, existing, verdict, kind, theme, position) {
     const created = createHost();
     host = created.host;
     ours.add(host);
-    host.setAttribute('style', PIN_STYLE);
     adoptStyles(created.shadow);
     for (const type of CONTAINED_EVENTS) host.addEventListener(type, onHintEvent);
     for (const type of PASSIVE_EVENTS) host.addEventListener(type, onHintEvent, { passive: true });

@@ -8,16 +8,19 @@ import { openOptions, serveTikTok, swEval, waitForLedgerSize, withExtension } fr
 import { DOM_ONLY, EXPECTED, FEED_FIRST, GENERATED_VERDICTS, generatedPage, makeItem } from './site.js';
 import {
   HOSTILE_CSS,
+  HOSTILE_HINT_CSS_SCRIPT,
   HOSTILE_HANDLE,
   HOSTILE_ITEM,
   INJECTED,
   ORIGIN,
+  assertHintsUntouched,
   assertHostilePanel,
   frozenFetch,
   hostileGlobals,
   hostileSite,
   pageLife,
   readCards,
+  readHintBoxes,
   readHintPanel,
   waitForVerdicts,
   waitLoaded,
@@ -106,6 +109,18 @@ test('markup in creator names and captions stays text: hint, Why panel, popup an
     assert.equal(await page.evaluate(() => document.querySelectorAll('img, svg[onload], iframe').length), 0, 'no element from page text in the page');
     await assertPageWorks(page);
     assert.deepEqual([...errors, ...popupErrors, ...optionsErrors], [], 'no console errors');
+  });
+});
+
+test("page CSS aimed at the hints (!important: hide, move, shrink, recolour, disable) leaves them as drawn", LIMIT, async (t) => {
+  await withExtension(t, async ({ context }) => {
+    await serveHostile(context, { firstScript: HOSTILE_HINT_CSS_SCRIPT });
+    const { page, errors } = await openHostile(context, '/foryou');
+    await waitForVerdicts(page, EXPECTED.feed);
+    const hinted = [...FEED_FIRST.filter((c) => c.hint).map((c) => c.item.id), DOM_ONLY.id];
+    assertHintsUntouched(await page.evaluate(readHintBoxes), hinted);
+    await assertPageWorks(page);
+    assert.deepEqual(errors, [], 'no console errors');
   });
 });
 

@@ -264,6 +264,79 @@ export function hostileSite({ firstScript = '', feed } = {}) {
 }
 
 /**
+ * Page CSS aimed at the hints, !important throughout: hide, move, shrink, blur, recolour and disable the
+ * host (by its name, its fallback attribute, and as the player wrapper's last child, where it sits).
+ * The hint's own `:host` declarations are !important too, and in the shadow cascade those win.
+ */
+export const HOSTILE_HINT_CSS = `
+deinfluencer-hint, [data-deinfluencer-hint], [class*="DivBasicPlayerWrapper"] > :last-child {
+  display: none !important; visibility: hidden !important; opacity: 0 !important;
+  position: static !important; inset: 300px 0 0 300px !important; margin: 40px !important; float: right !important;
+  width: 0 !important; height: 0 !important; max-width: 0 !important; overflow: hidden !important;
+  transform: scale(0) !important; filter: blur(8px) !important; clip-path: inset(50%) !important;
+  font-size: 0 !important; color: transparent !important; letter-spacing: 30px !important; direction: rtl !important;
+  pointer-events: none !important; z-index: -1 !important;
+}`;
+
+/** A page's first script that adds {@link HOSTILE_HINT_CSS} as a style sheet (source text, for hostileSite). */
+export const HOSTILE_HINT_CSS_SCRIPT = `{
+  const style = document.createElement('style');
+  style.textContent = ${JSON.stringify(HOSTILE_HINT_CSS)};
+  document.head.append(style);
+}`;
+
+/**
+ * In the page: each hint's box, as the user would see it: the host's computed pin, its offset from its
+ * anchor's corner, the pill's size, font and colour, and whether the pill's centre hits the hint.
+ */
+export function readHintBoxes() {
+  return [...document.querySelectorAll('deinfluencer-hint, [data-deinfluencer-hint]')].map((host) => {
+    const style = getComputedStyle(host);
+    const pill = host.shadowRoot?.querySelector('.pill');
+    const hostRect = host.getBoundingClientRect();
+    const anchorRect = host.parentElement.getBoundingClientRect();
+    const pillRect = pill?.getBoundingClientRect();
+    const pillStyle = pill ? getComputedStyle(pill) : null;
+    host.scrollIntoView({ block: 'center' });
+    const centre = pill?.getBoundingClientRect();
+    const hit = centre ? document.elementFromPoint(centre.left + centre.width / 2, centre.top + centre.height / 2) : null;
+    return {
+      id: host.getAttribute('data-id'),
+      display: style.display,
+      position: style.position,
+      visibility: style.visibility,
+      opacity: style.opacity,
+      transform: style.transform,
+      filter: style.filter,
+      pointerEvents: style.pointerEvents,
+      offset: [Math.round(hostRect.left - anchorRect.left), Math.round(hostRect.top - anchorRect.top)],
+      pill: pillRect ? [Math.round(pillRect.width), Math.round(pillRect.height)] : null,
+      font: pillStyle ? [pillStyle.fontSize, pillStyle.letterSpacing, pillStyle.direction] : null,
+      colour: pillStyle?.color,
+      hit: hit === host,
+    };
+  });
+}
+
+/** Every hint in `boxes` (readHintBoxes) is where and as the extension drew it, whatever the page's CSS says. */
+export function assertHintsUntouched(boxes, expectedIds) {
+  assert.deepEqual(boxes.map((b) => b.id).sort(), [...expectedIds].sort(), 'a hint on every card that gets one');
+  for (const box of boxes) {
+    const what = `hint ${box.id}`;
+    assert.deepEqual(
+      [box.display, box.position, box.visibility, box.opacity, box.transform, box.filter, box.pointerEvents],
+      ['block', 'absolute', 'visible', '1', 'none', 'none', 'auto'],
+      `${what}: the page's CSS does not hide, move, transform or disable it`,
+    );
+    assert.deepEqual(box.offset, [8, 8], `${what}: pinned 8 px into its anchor's top-left corner`);
+    assert.ok(box.pill && box.pill[0] >= 60 && box.pill[1] >= 28, `${what}: the pill keeps its size (${box.pill})`);
+    assert.deepEqual(box.font, ['13px', 'normal', 'ltr'], `${what}: the pill's text is not shrunk, spaced or flipped`);
+    assert.notEqual(box.colour, 'rgba(0, 0, 0, 0)', `${what}: the text is not transparent`);
+    assert.ok(box.hit, `${what}: a click on the pill reaches the hint`);
+  }
+}
+
+/**
  * The page's own life, installed before anything else runs: a trap every injected payload would set,
  * a like counter (delegated clicks) and a scroll counter, so a test can see the page still works.
  */

@@ -1,6 +1,7 @@
-// Hostile pages, end to end in Firefox ESR (tests/e2e/hostile.test.js's first two scenarios): creator
+// Hostile pages, end to end in Firefox ESR (tests/e2e/hostile.test.js's first three scenarios): creator
 // names and captions carrying markup, scripts, `javascript:` URLs, CSS and attribute-breaking quotes
-// stay text in the hint, the Why panel, the popup and the options page, and nothing runs; a page that
+// stay text in the hint, the Why panel, the popup and the options page, and nothing runs; page CSS aimed
+// at the hints cannot hide, move or restyle them; a page that
 // replaces fetch, JSON.parse, attachShadow and customElements (from its first script, or before any
 // script) still gets every verdict and keeps working; one that hides fetch from the hook falls back to
 // the DOM. The hostile site, its payloads and page scripts are shared with Chromium (tests/e2e/tiktok.js).
@@ -9,15 +10,18 @@ import assert from 'node:assert/strict';
 import { DOM_ONLY, EXPECTED, FEED_FIRST } from '../e2e/site.js';
 import {
   HOSTILE_CSS,
+  HOSTILE_HINT_CSS_SCRIPT,
   HOSTILE_HANDLE,
   HOSTILE_ITEM,
   INJECTED,
+  assertHintsUntouched,
   assertHostilePanel,
   frozenFetch,
   hostileGlobals,
   hostileSite,
   pageLife,
   readCards,
+  readHintBoxes,
   readHintPanel,
   watchConsole,
 } from '../e2e/tiktok.js';
@@ -87,6 +91,18 @@ test('Firefox: markup in creator names and captions stays text: hint, Why panel,
     await assertPageWorks(page);
     assert.deepEqual([...errors, ...popupErrors, ...optionsErrors], [], 'no console errors');
     assert.deepEqual(firefox.leakedRequests(), [], 'no request left the browser');
+  });
+});
+
+test("Firefox: page CSS aimed at the hints (!important: hide, move, shrink, recolour, disable) leaves them as drawn", LIMIT, async (t) => {
+  await withFirefox(t, async (firefox) => {
+    const site = hostileSite({ firstScript: HOSTILE_HINT_CSS_SCRIPT });
+    const { page, errors } = await firefox.openTikTok('/foryou', { site, initScripts: [pageLife] });
+    await waitForVerdicts(page, EXPECTED.feed);
+    const hinted = [...FEED_FIRST.filter((c) => c.hint).map((c) => c.item.id), DOM_ONLY.id];
+    assertHintsUntouched(await page.evaluate(readHintBoxes), hinted);
+    await assertPageWorks(page);
+    assert.deepEqual(errors, [], 'no console errors');
   });
 });
 
