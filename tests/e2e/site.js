@@ -167,12 +167,17 @@ const GENERATED = [
   ['kode.promo', 'Pakai kode DISKON20 buat potongan 20%, cek keranjang kuning ya #racuntiktok'],
 ];
 
-/** Feed page `cursor` (≥ 1) of `count` generated items; ids are unique per (cursor, index). */
-export function generatedPage(cursor, count) {
+/**
+ * Feed page `cursor` (≥ 1) of `count` generated items; ids are unique per (cursor, index). By default the
+ * captions cycle through GENERATED (6 of 10 commercial); with `commercialShare` (0–1) the commercial ones
+ * are spread evenly at that share among organic ones (the performance run's realistic feed).
+ * @param {number} cursor @param {number} count @param {number} [commercialShare]
+ */
+export function generatedPage(cursor, count, commercialShare) {
   const items = [];
   for (let index = 0; index < count; index++) {
     const n = (cursor - 1) * count + index;
-    const [handle, desc] = GENERATED[n % GENERATED.length];
+    const [handle, desc] = commercialShare === undefined ? GENERATED[n % GENERATED.length] : mixedCaption(n, commercialShare);
     items.push(makeItem({ id: String(7360000000000000000n + BigInt(n)), handle, desc }));
   }
   return items;
@@ -191,6 +196,17 @@ export const GENERATED_VERDICTS = {
   'bakes.by.an': 'disclosed',
   'kode.promo': 'undisclosed',
 };
+
+const isCommercialCaption = ([handle]) => GENERATED_VERDICTS[handle] !== 'organic';
+const COMMERCIAL_CAPTIONS = GENERATED.filter(isCommercialCaption);
+const ORGANIC_CAPTIONS = GENERATED.filter((caption) => !isCommercialCaption(caption));
+
+/** The n-th caption of a feed where `share` of the posts are commercial, spread evenly. */
+function mixedCaption(n, share) {
+  const commercialSoFar = Math.floor(n * share);
+  if (Math.floor((n + 1) * share) > commercialSoFar) return COMMERCIAL_CAPTIONS[commercialSoFar % COMMERCIAL_CAPTIONS.length];
+  return ORGANIC_CAPTIONS[(n - commercialSoFar) % ORGANIC_CAPTIONS.length];
+}
 
 /**
  * A second profile, `/@ledger.lab`: 3 posts in its page blob and 4 more from /api/post/item_list/
