@@ -18,9 +18,12 @@
 //! feature that order is sorted by key, so "document order" holds for arrays (every API list) but,
 //! e.g., the entries of a SIGI `ItemModule` come out sorted by id.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
+use serde::Deserialize;
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
 use crate::post::{Creator, LabelKind, Platform, PlatformLabel, Post};
@@ -142,8 +145,7 @@ pub fn posts_from_json(text: &str) -> Result<Vec<Post>, ReadError> {
     check_size(text)?;
     // A byte-order mark is not JSON but shows up in saved files; skipping it costs nothing.
     let body = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let value: Value = serde_json::from_str(body).map_err(|e| invalid_json(&e))?;
-    Ok(posts_from_value(&value))
+    Ok(posts_from_value(&parse_pruned(body)?))
 }
 
 /// Reads every post from an already-parsed TikTok JSON value (same rules as [`posts_from_json`]).
@@ -154,20 +156,14 @@ pub fn posts_from_value(value: &Value) -> Vec<Post> {
 }
 
 /// Reads one TikTok item object (the `itemStruct` / `itemList[]` shape, or the flattened SIGI
-/// `ItemModule` shape whose `author` is a handle string). `None` if the value is not an item: an
-/// item needs an `id` (string or integer), a `desc` (string or null) and an `author` (object or string).
+/// `ItemModule` shape whose `author` is a handle string). `None` if the value is not an item (see
+/// [`ItemHead`]).
 pub fn post_from_item(item: &Value) -> Option<Post> {
     let obj = item.as_object()?;
-    let id = id_string(obj.get("id")?)?;
-    let desc = match obj.get("desc")? {
-        Value::String(s) => s.as_str(),
-        Value::Null => "",
-        _ => return None,
-    };
-    let creator = match obj.get("author")? {
-        Value::Object(author) => creator_from_author(author, obj),
-        Value::String(handle) => creator_from_sigi(handle, obj),
-        _ => return None,
+    let ItemHead { id, desc, author } = ItemHead::of(obj)?;
+    let creator = match author {
+        Author::Object(author) => creator_from_author(author, obj),
+        Author::Handle(handle) => creator_from_sigi(handle, obj),
     };
 
     let segments = content_segments(obj);
@@ -233,6 +229,38 @@ pub fn post_from_item(item: &Value) -> Option<Post> {
     })
 }
 
+/// What makes an object an item: an `id` (string or integer), a `desc` (string or null) and an
+/// `author` (object or string). One definition for [`post_from_item`] and for the pruning parser,
+/// which must know exactly which objects the walker treats as items.
+struct ItemHead<'a> {
+    id: String,
+    desc: &'a str,
+    author: Author<'a>,
+}
+
+enum Author<'a> {
+    Object(&'a Map<String, Value>),
+    /// The flattened SIGI shape: the handle, the rest of the author is top-level.
+    Handle(&'a str),
+}
+
+impl<'a> ItemHead<'a> {
+    fn of(obj: &'a Map<String, Value>) -> Option<Self> {
+        let id = id_string(obj.get("id")?)?;
+        let desc = match obj.get("desc")? {
+            Value::String(s) => s.as_str(),
+            Value::Null => "",
+            _ => return None,
+        };
+        let author = match obj.get("author")? {
+            Value::Object(author) => Author::Object(author),
+            Value::String(handle) => Author::Handle(handle),
+            _ => return None,
+        };
+        Some(ItemHead { id, desc, author })
+    }
+}
+
 /// Reads every post from a TikTok HTML page: the `__UNIVERSAL_DATA_FOR_REHYDRATION__` script
 /// (2023 → now), `SIGI_STATE` (as a `<script id>` or as `window['SIGI_STATE']=…;`, ~2022–23) and
 /// `__NEXT_DATA__` (≤2021). Every blob found is read and the posts merged.
@@ -264,6 +292,277 @@ pub fn posts_from_html(html: &str) -> Result<Vec<Post>, ReadError> {
     match (parsed_any, first_error) {
         (false, Some(error)) => Err(error),
         _ => Ok(collector.posts),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parsing without the parts the reader never reads
+// ---------------------------------------------------------------------------------------------
+
+/// Keys whose values the reader never reads, at any depth: the pruning parser checks their JSON
+/// and drops them instead of building values. A real item is 6–12 KB of JSON, mostly `video` (URLs,
+/// bitrate lists, covers), stats and avatar / cover URLs; building all of it as a `Value` was ~85 %
+/// of reading an item list (see `posts_from_json`). None of these names may be read by
+/// [`post_from_item`], [`enrich_from_user`] or [`Collector::collect`], at any depth (the values
+/// under [`KEYS_PARSED_WHOLE`] are exempt: they are never pruned). Adding a key here only changes
+/// speed; reading one of these keys later needs it removed from here
+/// (`tests/tiktok_reader.rs` compares the pruned and the full reading).
+const SKIPPED_KEYS: [&str; 22] = [
+    // The video: play / download URLs, bitrate lists, covers, sizes, volume, subtitles.
+    "video",
+    "bitrateInfo",
+    "playAddr",
+    "downloadAddr",
+    "PlayAddrStruct",
+    "zoomCover",
+    "shareCover",
+    // Photo posts' images (URL lists per image, covers, the share cover).
+    "imagePost",
+    // Counts of the item and of its author (numbers, or strings in the `V2` forms).
+    "stats",
+    "statsV2",
+    "authorStats",
+    "authorStatsV2",
+    // Avatar and cover URLs of the author, the sound and the challenges.
+    "avatarLarger",
+    "avatarMedium",
+    "avatarThumb",
+    "coverLarge",
+    "coverLarger",
+    "coverMedium",
+    "coverThumb",
+    "profileLarger",
+    "profileMedium",
+    "profileThumb",
+];
+
+/// Keys whose values the reader searches whole (every key and string, see `gather_text` and
+/// `disclosure_text`): they are parsed as they are, nothing under them is skipped.
+const KEYS_PARSED_WHOLE: [&str; 2] = ["anchors", "anchorsExtras"];
+
+/// Parses TikTok JSON into a `Value` that reads exactly as the full one, without the values of
+/// [`SKIPPED_KEYS`] where dropping them cannot change what is read:
+///
+/// - in an item ([`ItemHead`]) or anything inside one: the walker does not look inside items, and
+///   the item's fields never come from those keys;
+/// - anywhere, when the skipped value holds no object with `id`, `desc` and `author` keys (so no
+///   item the walker could find there).
+///
+/// Otherwise (an item-like object under a skipped key outside any item: forged or unknown input)
+/// the text is parsed again in full. Skipped values are still checked as strictly as a full parse
+/// (same numbers, escapes and depth limit, through `deserialize_any`), and on any error the text
+/// is parsed again in full, so an error is always serde_json's own, at the same line and column.
+fn parse_pruned(body: &str) -> Result<Value, ReadError> {
+    let mut deserializer = serde_json::Deserializer::from_str(body);
+    let pruned = PrunedSeed
+        .deserialize(&mut deserializer)
+        .and_then(|pruned| deserializer.end().map(|()| pruned));
+    match pruned {
+        Ok(Pruned {
+            value,
+            hides_items: false,
+        }) => Ok(value),
+        _ => serde_json::from_str(body).map_err(|e| invalid_json(&e)),
+    }
+}
+
+/// A pruned value, and whether an item may be missing from it: a skipped value outside any item
+/// held an object with `id`, `desc` and `author` keys.
+struct Pruned {
+    value: Value,
+    hides_items: bool,
+}
+
+impl Pruned {
+    fn whole(value: Value) -> Self {
+        Pruned {
+            value,
+            hides_items: false,
+        }
+    }
+}
+
+/// Parses one value, pruned. Builds the same `Value`s as serde_json's own visitor otherwise.
+#[derive(Clone, Copy)]
+struct PrunedSeed;
+
+impl<'de> DeserializeSeed<'de> for PrunedSeed {
+    type Value = Pruned;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Pruned, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for PrunedSeed {
+    type Value = Pruned;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Pruned, E> {
+        Ok(Pruned::whole(Value::Bool(v)))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Pruned, E> {
+        Ok(Pruned::whole(Value::Number(v.into())))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Pruned, E> {
+        Ok(Pruned::whole(Value::Number(v.into())))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Pruned, E> {
+        Ok(Pruned::whole(
+            serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number),
+        ))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Pruned, E> {
+        Ok(Pruned::whole(Value::String(v.to_string())))
+    }
+
+    fn visit_unit<E>(self) -> Result<Pruned, E> {
+        Ok(Pruned::whole(Value::Null))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Pruned, A::Error> {
+        let mut values = Vec::new();
+        let mut hides_items = false;
+        while let Some(element) = seq.next_element_seed(self)? {
+            hides_items |= element.hides_items;
+            values.push(element.value);
+        }
+        Ok(Pruned {
+            value: Value::Array(values),
+            hides_items,
+        })
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Pruned, A::Error> {
+        let mut object = Map::new();
+        let mut hides_items = false;
+        while let Some(key) = map.next_key_seed(KeySeed)? {
+            if SKIPPED_KEYS.contains(&key.as_ref()) {
+                hides_items |= map.next_value::<Skipped>()?.holds_item_like;
+            } else if KEYS_PARSED_WHOLE.contains(&key.as_ref()) {
+                object.insert(key.into_owned(), map.next_value::<Value>()?);
+            } else {
+                let value = map.next_value_seed(self)?;
+                hides_items |= value.hides_items;
+                object.insert(key.into_owned(), value.value);
+            }
+        }
+        // An item absorbs what was skipped in it: the walker never looks inside an item.
+        let hides_items = hides_items && ItemHead::of(&object).is_none();
+        Ok(Pruned {
+            value: Value::Object(object),
+            hides_items,
+        })
+    }
+}
+
+/// An object key, borrowed from the input when it has no escapes (a skipped key costs nothing).
+struct KeySeed;
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object key")
+    }
+
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(v))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v.to_string()))
+    }
+}
+
+/// A skipped value: checked through `deserialize_any` like a full parse, nothing kept but whether
+/// it holds an object with `id`, `desc` and `author` keys (of any type: a cautious "item-like").
+struct Skipped {
+    holds_item_like: bool,
+}
+
+impl<'de> Deserialize<'de> for Skipped {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(SkippedVisitor)
+    }
+}
+
+struct SkippedVisitor;
+
+impl SkippedVisitor {
+    const SCALAR: Skipped = Skipped {
+        holds_item_like: false,
+    };
+}
+
+impl<'de> Visitor<'de> for SkippedVisitor {
+    type Value = Skipped;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Skipped, E> {
+        Ok(Self::SCALAR)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<Skipped, E> {
+        Ok(Self::SCALAR)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<Skipped, E> {
+        Ok(Self::SCALAR)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<Skipped, E> {
+        Ok(Self::SCALAR)
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<Skipped, E> {
+        Ok(Self::SCALAR)
+    }
+
+    fn visit_unit<E>(self) -> Result<Skipped, E> {
+        Ok(Self::SCALAR)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Skipped, A::Error> {
+        let mut holds_item_like = false;
+        while let Some(element) = seq.next_element::<Skipped>()? {
+            holds_item_like |= element.holds_item_like;
+        }
+        Ok(Skipped { holds_item_like })
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Skipped, A::Error> {
+        let mut holds_item_like = false;
+        let mut head_keys = [false; 3];
+        while let Some(key) = map.next_key_seed(KeySeed)? {
+            if let Some(i) = ["id", "desc", "author"].iter().position(|k| *k == key) {
+                if let Some(seen) = head_keys.get_mut(i) {
+                    *seen = true;
+                }
+            }
+            holds_item_like |= map.next_value::<Skipped>()?.holds_item_like;
+        }
+        Ok(Skipped {
+            holds_item_like: holds_item_like || head_keys == [true; 3],
+        })
     }
 }
 
