@@ -22,7 +22,6 @@ use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
-use serde::Deserialize;
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
@@ -354,37 +353,43 @@ const KEYS_PARSED_WHOLE: [&str; 2] = ["anchors", "anchorsExtras"];
 /// is parsed again in full, so an error is always serde_json's own, at the same line and column.
 fn parse_pruned(body: &str) -> Result<Value, ReadError> {
     let mut deserializer = serde_json::Deserializer::from_str(body);
-    let pruned = PrunedSeed
+    let pruned = PrunedSeed { keep: true }
         .deserialize(&mut deserializer)
         .and_then(|pruned| deserializer.end().map(|()| pruned));
     match pruned {
         Ok(Pruned {
             value,
-            hides_items: false,
+            item_like: false,
         }) => Ok(value),
         _ => serde_json::from_str(body).map_err(|e| invalid_json(&e)),
     }
 }
 
-/// A pruned value, and whether an item may be missing from it: a skipped value outside any item
-/// held an object with `id`, `desc` and `author` keys.
-struct Pruned {
-    value: Value,
-    hides_items: bool,
+/// Parses one value: kept (built as serde_json's own visitor builds it, without the skipped keys)
+/// or skipped (checked the same way, nothing built). One visitor for both keeps the wasm module
+/// small: serde_json's parser is generic over the visitor, so each visitor type is a copy of it.
+#[derive(Clone, Copy)]
+struct PrunedSeed {
+    keep: bool,
 }
 
-impl Pruned {
-    fn whole(value: Value) -> Self {
+/// What [`PrunedSeed`] gives. `item_like`: for a kept value, an item may be missing from it (a
+/// skipped value outside any item held an object with `id`, `desc` and `author` keys); for a
+/// skipped value (whose `value` is null), it holds such an object, at any depth.
+struct Pruned {
+    value: Value,
+    item_like: bool,
+}
+
+impl PrunedSeed {
+    /// A scalar: built when kept.
+    fn scalar(self, build: impl FnOnce() -> Value) -> Pruned {
         Pruned {
-            value,
-            hides_items: false,
+            value: if self.keep { build() } else { Value::Null },
+            item_like: false,
         }
     }
 }
-
-/// Parses one value, pruned. Builds the same `Value`s as serde_json's own visitor otherwise.
-#[derive(Clone, Copy)]
-struct PrunedSeed;
 
 impl<'de> DeserializeSeed<'de> for PrunedSeed {
     type Value = Pruned;
@@ -402,63 +407,85 @@ impl<'de> Visitor<'de> for PrunedSeed {
     }
 
     fn visit_bool<E>(self, v: bool) -> Result<Pruned, E> {
-        Ok(Pruned::whole(Value::Bool(v)))
+        Ok(self.scalar(|| Value::Bool(v)))
     }
 
     fn visit_i64<E>(self, v: i64) -> Result<Pruned, E> {
-        Ok(Pruned::whole(Value::Number(v.into())))
+        Ok(self.scalar(|| Value::Number(v.into())))
     }
 
     fn visit_u64<E>(self, v: u64) -> Result<Pruned, E> {
-        Ok(Pruned::whole(Value::Number(v.into())))
+        Ok(self.scalar(|| Value::Number(v.into())))
     }
 
     fn visit_f64<E>(self, v: f64) -> Result<Pruned, E> {
-        Ok(Pruned::whole(
-            serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number),
-        ))
+        Ok(self.scalar(|| serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number)))
     }
 
     fn visit_str<E>(self, v: &str) -> Result<Pruned, E> {
-        Ok(Pruned::whole(Value::String(v.to_string())))
+        Ok(self.scalar(|| Value::String(v.to_string())))
     }
 
     fn visit_unit<E>(self) -> Result<Pruned, E> {
-        Ok(Pruned::whole(Value::Null))
+        Ok(self.scalar(|| Value::Null))
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Pruned, A::Error> {
         let mut values = Vec::new();
-        let mut hides_items = false;
+        let mut item_like = false;
         while let Some(element) = seq.next_element_seed(self)? {
-            hides_items |= element.hides_items;
-            values.push(element.value);
+            item_like |= element.item_like;
+            if self.keep {
+                values.push(element.value);
+            }
         }
         Ok(Pruned {
-            value: Value::Array(values),
-            hides_items,
+            value: if self.keep {
+                Value::Array(values)
+            } else {
+                Value::Null
+            },
+            item_like,
         })
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Pruned, A::Error> {
         let mut object = Map::new();
-        let mut hides_items = false;
+        let mut item_like = false;
+        // Which of `id`, `desc`, `author` a skipped object has.
+        let mut head_keys = [false; 3];
         while let Some(key) = map.next_key_seed(KeySeed)? {
-            if SKIPPED_KEYS.contains(&key.as_ref()) {
-                hides_items |= map.next_value::<Skipped>()?.holds_item_like;
+            if !self.keep {
+                if let Some(seen) = ["id", "desc", "author"]
+                    .iter()
+                    .position(|k| *k == key)
+                    .and_then(|i| head_keys.get_mut(i))
+                {
+                    *seen = true;
+                }
+                item_like |= map.next_value_seed(self)?.item_like;
             } else if KEYS_PARSED_WHOLE.contains(&key.as_ref()) {
                 object.insert(key.into_owned(), map.next_value::<Value>()?);
             } else {
-                let value = map.next_value_seed(self)?;
-                hides_items |= value.hides_items;
-                object.insert(key.into_owned(), value.value);
+                let keep = !SKIPPED_KEYS.contains(&key.as_ref());
+                let child = map.next_value_seed(PrunedSeed { keep })?;
+                item_like |= child.item_like;
+                if keep {
+                    object.insert(key.into_owned(), child.value);
+                }
             }
         }
+        if !self.keep {
+            return Ok(Pruned {
+                value: Value::Null,
+                item_like: item_like || head_keys == [true; 3],
+            });
+        }
         // An item absorbs what was skipped in it: the walker never looks inside an item.
-        let hides_items = hides_items && ItemHead::of(&object).is_none();
+        let item_like = item_like && ItemHead::of(&object).is_none();
         Ok(Pruned {
             value: Value::Object(object),
-            hides_items,
+            item_like,
         })
     }
 }
@@ -487,82 +514,6 @@ impl<'de> Visitor<'de> for KeySeed {
 
     fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
         Ok(Cow::Owned(v.to_string()))
-    }
-}
-
-/// A skipped value: checked through `deserialize_any` like a full parse, nothing kept but whether
-/// it holds an object with `id`, `desc` and `author` keys (of any type: a cautious "item-like").
-struct Skipped {
-    holds_item_like: bool,
-}
-
-impl<'de> Deserialize<'de> for Skipped {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(SkippedVisitor)
-    }
-}
-
-struct SkippedVisitor;
-
-impl SkippedVisitor {
-    const SCALAR: Skipped = Skipped {
-        holds_item_like: false,
-    };
-}
-
-impl<'de> Visitor<'de> for SkippedVisitor {
-    type Value = Skipped;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-
-    fn visit_bool<E>(self, _: bool) -> Result<Skipped, E> {
-        Ok(Self::SCALAR)
-    }
-
-    fn visit_i64<E>(self, _: i64) -> Result<Skipped, E> {
-        Ok(Self::SCALAR)
-    }
-
-    fn visit_u64<E>(self, _: u64) -> Result<Skipped, E> {
-        Ok(Self::SCALAR)
-    }
-
-    fn visit_f64<E>(self, _: f64) -> Result<Skipped, E> {
-        Ok(Self::SCALAR)
-    }
-
-    fn visit_str<E>(self, _: &str) -> Result<Skipped, E> {
-        Ok(Self::SCALAR)
-    }
-
-    fn visit_unit<E>(self) -> Result<Skipped, E> {
-        Ok(Self::SCALAR)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Skipped, A::Error> {
-        let mut holds_item_like = false;
-        while let Some(element) = seq.next_element::<Skipped>()? {
-            holds_item_like |= element.holds_item_like;
-        }
-        Ok(Skipped { holds_item_like })
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Skipped, A::Error> {
-        let mut holds_item_like = false;
-        let mut head_keys = [false; 3];
-        while let Some(key) = map.next_key_seed(KeySeed)? {
-            if let Some(i) = ["id", "desc", "author"].iter().position(|k| *k == key) {
-                if let Some(seen) = head_keys.get_mut(i) {
-                    *seen = true;
-                }
-            }
-            holds_item_like |= map.next_value::<Skipped>()?.holds_item_like;
-        }
-        Ok(Skipped {
-            holds_item_like: holds_item_like || head_keys == [true; 3],
-        })
     }
 }
 
