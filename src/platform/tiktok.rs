@@ -306,7 +306,7 @@ pub fn posts_from_html(html: &str) -> Result<Vec<Post>, ReadError> {
 /// under [`KEYS_PARSED_WHOLE`] are exempt: they are never pruned). Adding a key here only changes
 /// speed; reading one of these keys later needs it removed from here
 /// (`tests/tiktok_reader.rs` compares the pruned and the full reading).
-const SKIPPED_KEYS: [&str; 22] = [
+const SKIPPED_KEYS: [&str; 32] = [
     // The video: play / download URLs, bitrate lists, covers, sizes, volume, subtitles.
     "video",
     "bitrateInfo",
@@ -333,7 +333,27 @@ const SKIPPED_KEYS: [&str; 22] = [
     "profileLarger",
     "profileMedium",
     "profileThumb",
+    // The sound's URL and the ids and types of `textExtra` entries (the reader uses the names).
+    "playUrl",
+    "hashtagId",
+    "awemeId",
+    "userId",
+    "subType",
+    // Item objects nobody reads: duet source, controls, moderation and AI notes, topic labels.
+    "duetInfo",
+    "item_control",
+    "penaltyContext",
+    "creatorAIComment",
+    "diversificationLabels",
 ];
+
+/// Whether `key` is one of [`SKIPPED_KEYS`]. Every key of the input is looked up: the first byte
+/// and the length rule out most names before comparing bytes.
+fn is_skipped_key(key: &str) -> bool {
+    SKIPPED_KEYS.iter().any(|name| {
+        name.len() == key.len() && name.as_bytes().first() == key.as_bytes().first() && *name == key
+    })
+}
 
 /// Keys whose values the reader searches whole (every key and string, see `gather_text` and
 /// `disclosure_text`): they are parsed as they are, nothing under them is skipped.
@@ -467,7 +487,7 @@ impl<'de> Visitor<'de> for PrunedSeed {
             } else if KEYS_PARSED_WHOLE.contains(&key.as_ref()) {
                 object.insert(key.into_owned(), map.next_value::<Value>()?);
             } else {
-                let keep = !SKIPPED_KEYS.contains(&key.as_ref());
+                let keep = !is_skipped_key(&key);
                 let child = map.next_value_seed(PrunedSeed { keep })?;
                 item_like |= child.item_like;
                 if keep {
