@@ -306,7 +306,7 @@ pub fn posts_from_html(html: &str) -> Result<Vec<Post>, ReadError> {
 /// under [`KEYS_PARSED_WHOLE`] are exempt: they are never pruned). Adding a key here only changes
 /// speed; reading one of these keys later needs it removed from here
 /// (`tests/tiktok_reader.rs` compares the pruned and the full reading).
-const SKIPPED_KEYS: [&str; 32] = [
+const SKIPPED_KEYS: [&str; 22] = [
     // The video: play / download URLs, bitrate lists, covers, sizes, volume, subtitles.
     "video",
     "bitrateInfo",
@@ -333,27 +333,7 @@ const SKIPPED_KEYS: [&str; 32] = [
     "profileLarger",
     "profileMedium",
     "profileThumb",
-    // The sound's URL and the ids and types of `textExtra` entries (the reader uses the names).
-    "playUrl",
-    "hashtagId",
-    "awemeId",
-    "userId",
-    "subType",
-    // Item objects nobody reads: duet source, controls, moderation and AI notes, topic labels.
-    "duetInfo",
-    "item_control",
-    "penaltyContext",
-    "creatorAIComment",
-    "diversificationLabels",
 ];
-
-/// Whether `key` is one of [`SKIPPED_KEYS`]. Every key of the input is looked up: the first byte
-/// and the length rule out most names before comparing bytes.
-fn is_skipped_key(key: &str) -> bool {
-    SKIPPED_KEYS.iter().any(|name| {
-        name.len() == key.len() && name.as_bytes().first() == key.as_bytes().first() && *name == key
-    })
-}
 
 /// Keys whose values the reader searches whole (every key and string, see `gather_text` and
 /// `disclosure_text`): they are parsed as they are, nothing under them is skipped.
@@ -372,25 +352,44 @@ const KEYS_PARSED_WHOLE: [&str; 2] = ["anchors", "anchorsExtras"];
 /// (same numbers, escapes and depth limit, through `deserialize_any`), and on any error the text
 /// is parsed again in full, so an error is always serde_json's own, at the same line and column.
 fn parse_pruned(body: &str) -> Result<Value, ReadError> {
-    let mut deserializer = serde_json::Deserializer::from_str(body);
-    let pruned = PrunedSeed { keep: true }
-        .deserialize(&mut deserializer)
-        .and_then(|pruned| deserializer.end().map(|()| pruned));
-    match pruned {
+    match parse_in(body, Mode::Prune) {
         Ok(Pruned {
             value,
             item_like: false,
         }) => Ok(value),
-        _ => serde_json::from_str(body).map_err(|e| invalid_json(&e)),
+        _ => parse_json(body).map_err(|e| invalid_json(&e)),
     }
 }
 
-/// Parses one value: kept (built as serde_json's own visitor builds it, without the skipped keys)
-/// or skipped (checked the same way, nothing built). One visitor for both keeps the wasm module
-/// small: serde_json's parser is generic over the visitor, so each visitor type is a copy of it.
+/// Parses JSON text into a `Value`, exactly as `serde_json::from_str::<Value>` does (same values,
+/// same errors), with the pruning parser's visitor: the wasm module then holds one copy of
+/// serde_json's parser instead of two (each visitor type is a copy).
+pub(crate) fn parse_json(text: &str) -> Result<Value, serde_json::Error> {
+    parse_in(text, Mode::Whole).map(|whole| whole.value)
+}
+
+/// Parses a whole JSON text (nothing but whitespace may follow the value) in `mode`.
+fn parse_in(text: &str, mode: Mode) -> Result<Pruned, serde_json::Error> {
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let parsed = PrunedSeed(mode).deserialize(&mut deserializer)?;
+    deserializer.end()?;
+    Ok(parsed)
+}
+
+/// Parses one value in a [`Mode`]. Values are built as serde_json's own visitor builds them. One
+/// visitor for every mode keeps the wasm module small: serde_json's parser is generic over the
+/// visitor, so each visitor type is a copy of it.
 #[derive(Clone, Copy)]
-struct PrunedSeed {
-    keep: bool,
+struct PrunedSeed(Mode);
+
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    /// Built, without the values of [`SKIPPED_KEYS`] (kept whole under [`KEYS_PARSED_WHOLE`]).
+    Prune,
+    /// Checked, nothing built (the value is null).
+    Skip,
+    /// Built whole.
+    Whole,
 }
 
 /// What [`PrunedSeed`] gives. `item_like`: for a kept value, an item may be missing from it (a
@@ -401,11 +400,21 @@ struct Pruned {
     item_like: bool,
 }
 
+impl Pruned {
+    fn with_item_like(self, item_like: bool) -> Self {
+        Pruned { item_like, ..self }
+    }
+}
+
 impl PrunedSeed {
-    /// A scalar: built when kept.
+    /// A value built unless skipped.
     fn scalar(self, build: impl FnOnce() -> Value) -> Pruned {
         Pruned {
-            value: if self.keep { build() } else { Value::Null },
+            value: if self.0 == Mode::Skip {
+                Value::Null
+            } else {
+                build()
+            },
             item_like: false,
         }
     }
@@ -455,18 +464,13 @@ impl<'de> Visitor<'de> for PrunedSeed {
         let mut item_like = false;
         while let Some(element) = seq.next_element_seed(self)? {
             item_like |= element.item_like;
-            if self.keep {
+            if self.0 != Mode::Skip {
                 values.push(element.value);
             }
         }
-        Ok(Pruned {
-            value: if self.keep {
-                Value::Array(values)
-            } else {
-                Value::Null
-            },
-            item_like,
-        })
+        Ok(self
+            .scalar(|| Value::Array(values))
+            .with_item_like(item_like))
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Pruned, A::Error> {
@@ -475,38 +479,37 @@ impl<'de> Visitor<'de> for PrunedSeed {
         // Which of `id`, `desc`, `author` a skipped object has.
         let mut head_keys = [false; 3];
         while let Some(key) = map.next_key_seed(KeySeed)? {
-            if !self.keep {
-                if let Some(seen) = ["id", "desc", "author"]
-                    .iter()
-                    .position(|k| *k == key)
-                    .and_then(|i| head_keys.get_mut(i))
-                {
-                    *seen = true;
+            let child_mode = match self.0 {
+                Mode::Skip => {
+                    if let Some(seen) = ["id", "desc", "author"]
+                        .iter()
+                        .position(|k| *k == key)
+                        .and_then(|i| head_keys.get_mut(i))
+                    {
+                        *seen = true;
+                    }
+                    Mode::Skip
                 }
-                item_like |= map.next_value_seed(self)?.item_like;
-            } else if KEYS_PARSED_WHOLE.contains(&key.as_ref()) {
-                object.insert(key.into_owned(), map.next_value::<Value>()?);
-            } else {
-                let keep = !is_skipped_key(&key);
-                let child = map.next_value_seed(PrunedSeed { keep })?;
-                item_like |= child.item_like;
-                if keep {
-                    object.insert(key.into_owned(), child.value);
-                }
+                Mode::Whole => Mode::Whole,
+                Mode::Prune if KEYS_PARSED_WHOLE.contains(&key.as_ref()) => Mode::Whole,
+                Mode::Prune if SKIPPED_KEYS.contains(&key.as_ref()) => Mode::Skip,
+                Mode::Prune => Mode::Prune,
+            };
+            let child = map.next_value_seed(PrunedSeed(child_mode))?;
+            item_like |= child.item_like;
+            if child_mode != Mode::Skip && self.0 != Mode::Skip {
+                object.insert(key.into_owned(), child.value);
             }
         }
-        if !self.keep {
-            return Ok(Pruned {
-                value: Value::Null,
-                item_like: item_like || head_keys == [true; 3],
-            });
-        }
-        // An item absorbs what was skipped in it: the walker never looks inside an item.
-        let item_like = item_like && ItemHead::of(&object).is_none();
-        Ok(Pruned {
-            value: Value::Object(object),
-            item_like,
-        })
+        let item_like = match self.0 {
+            Mode::Skip => item_like || head_keys == [true; 3],
+            Mode::Whole => false,
+            // An item absorbs what was skipped in it: the walker never looks inside an item.
+            Mode::Prune => item_like && ItemHead::of(&object).is_none(),
+        };
+        Ok(self
+            .scalar(|| Value::Object(object))
+            .with_item_like(item_like))
     }
 }
 
@@ -1098,13 +1101,15 @@ fn read_labels(item: &Map<String, Value>, commerce_tags: &[String]) -> Vec<Platf
 #[derive(Default)]
 struct Labels {
     list: Vec<PlatformLabel>,
-    seen: HashSet<(LabelKind, String)>,
+    /// The same key type as `SeenSets::labels`: one hash set type less in the wasm module.
+    seen: HashSet<(LabelKind, Option<String>)>,
 }
 
 impl Labels {
     fn add(&mut self, kind: LabelKind, detail: String) {
-        if self.seen.insert((kind, detail.clone())) {
-            self.list.push(PlatformLabel::new(kind, detail));
+        let label = PlatformLabel::new(kind, detail);
+        if self.seen.insert(label_key(&label)) {
+            self.list.push(label);
         }
     }
 }
@@ -1218,7 +1223,7 @@ fn decode_nested_json(s: &str, levels: usize) -> Option<Value> {
     {
         return None;
     }
-    serde_json::from_str(s).ok()
+    parse_json(s).ok()
 }
 
 const DISCLOSURE_KEY: &str = "panel_top_disclosure_label";
@@ -1480,6 +1485,48 @@ mod tests {
         assert_eq!(attr_value(" type='b' ID='x'", "id"), Some("x"));
         assert_eq!(attr_value(" data-id=\"no\" id=yes", "id"), Some("yes"));
         assert_eq!(attr_value(" data-id=\"no\"", "id"), None);
+    }
+
+    /// `parse_json` stands in for `serde_json::from_str::<Value>` (the ledger and the page rules
+    /// use it too): same values and same errors, message and position included.
+    #[test]
+    fn parse_json_is_serde_jsons_value_parse() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tiktok");
+        let mut texts: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|entry| std::fs::read_to_string(entry.unwrap().path()).unwrap())
+            .collect();
+        for hostile in [
+            "",
+            " ",
+            "[1,]",
+            "{\"a\":1,}",
+            "1e999",
+            "-1e999",
+            "\"\\ud800\"",
+            "\"\\x\"",
+            "\"a\u{1}b\"",
+            "123456789012345678901234567890",
+            "-0",
+            "1.5e3",
+            "[1] x",
+            "{\"a\" 1}",
+            "{\"a\":1,\"a\":[2]}",
+            "\"\\u0026\\ud83d\\ude00\"",
+            "nul",
+            "tru",
+            "{1:2}",
+        ] {
+            texts.push(hostile.to_string());
+        }
+        texts.push(format!("{}{}", "[".repeat(127), "]".repeat(127)));
+        texts.push(format!("{}{}", "[".repeat(128), "]".repeat(128)));
+        texts.push(format!("{}1{}", "{\"a\":".repeat(130), "}".repeat(130)));
+        for text in &texts {
+            let ours = parse_json(text).map_err(|e| e.to_string());
+            let theirs = serde_json::from_str::<Value>(text).map_err(|e| e.to_string());
+            assert_eq!(ours, theirs, "{text:.80}");
+        }
     }
 
     #[test]
