@@ -10,6 +10,10 @@
 //! - **Every field is optional and loosely typed.** TikTok omits keys that are false or zero, and
 //!   has changed types over the years (`createTime` became a string, `brandOrganicType` is an int or a
 //!   string), so flags accept bools, numbers and numeric strings, and a missing key means false.
+//! - **Only what is read is built.** [`posts_from_json`] parses past the values of `SKIPPED_KEYS`
+//!   (video, stats, avatar and cover URLs: ~3/4 of a real item's 6–12 KB) without building them,
+//!   where that cannot change what is read, and reads exactly what a full parse would (see
+//!   `parse_pruned`; `tests/tiktok_reader.rs` compares the two).
 //! - **The input is untrusted** (the page can forge what the hook captures). Nothing here panics:
 //!   no `unwrap`, no indexing, no slicing by offsets that came from the input without converting
 //!   them to checked char boundaries. Input size, walk depth and nested-JSON decoding are capped.
