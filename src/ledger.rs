@@ -660,8 +660,8 @@ impl CreatorLedger {
 
 /// Parse stored or imported text, migrating older schemas to the current one.
 fn parse_stored(text: &str) -> Result<Stored, LedgerError> {
-    let value: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| LedgerError::Corrupt(format!("not JSON ({e})")))?;
+    let value = crate::platform::tiktok::parse_json(text)
+        .map_err(|e| LedgerError::Corrupt(format!("not JSON ({e})")))?;
     let value = migrate(value)?;
     serde_json::from_value(value)
         .map_err(|e| LedgerError::Corrupt(format!("not a Deinfluencer ledger ({e})")))

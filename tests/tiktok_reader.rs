@@ -999,3 +999,243 @@ fn module_path_is_public() {
     let posts = tiktok::posts_from_json("[]").unwrap();
     assert!(posts.is_empty());
 }
+
+// ----- the pruning parser reads exactly what a full parse reads --------------------------------
+
+/// What `posts_from_json` must give for `text`: the posts of a full `serde_json::Value` parse, or
+/// that parse's error (its line, column and message).
+fn full_reading(text: &str) -> Result<Vec<Post>, (usize, usize, String)> {
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+    match serde_json::from_str::<Value>(body) {
+        Ok(value) => Ok(posts_from_value(&value)),
+        Err(e) => Err((e.line(), e.column(), e.to_string())),
+    }
+}
+
+/// Asserts that the pruned reading of `text` is the full one.
+fn assert_reads_as_full_parse(text: &str, what: &str) {
+    match (posts_from_json(text), full_reading(text)) {
+        (Ok(pruned), Ok(full)) => assert_eq!(pruned, full, "{what}"),
+        (
+            Err(ReadError::InvalidJson {
+                line,
+                column,
+                message,
+            }),
+            Err((full_line, full_column, full_message)),
+        ) => {
+            assert_eq!((line, column), (full_line, full_column), "{what}");
+            assert!(full_message.starts_with(&message), "{what}: {message}");
+        }
+        (pruned, full) => panic!("{what}: pruned {pruned:?}, full {full:?}"),
+    }
+}
+
+/// Every fixture, real and synthetic.
+fn all_fixtures() -> Vec<(String, String)> {
+    let dir: PathBuf = [env!("CARGO_MANIFEST_DIR"), "tests", "fixtures", "tiktok"]
+        .iter()
+        .collect();
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".json") || n.ends_with(".html"))
+        .collect();
+    names.sort();
+    names.into_iter().map(|n| (fixture(&n), n)).collect()
+}
+
+#[test]
+fn pruned_reading_equals_full_reading_on_every_fixture() {
+    for (text, name) in all_fixtures() {
+        assert_reads_as_full_parse(&text, &name);
+    }
+}
+
+/// A real item with every big subtree present (`video`, `stats`, `authorStats`, avatars, covers)
+/// and every field the reader reads set: each must still be read.
+#[test]
+fn fields_next_to_skipped_subtrees_are_read() {
+    let mut item: Value = serde_json::from_str(&fixture(JP)).unwrap();
+    assert!(item.get("video").is_some() && item.get("stats").is_some());
+    let extra = json!({
+        "music": {"title": "Promoted sound", "coverThumb": "https://c", "playUrl": "https://p"},
+        "stickersOnItem": [{"stickerText": ["use code", "SAVE10"], "coverThumb": "x"}],
+        "textLanguage": "ja",
+        "isAd": true, "adAuthorization": true, "adLabelVersion": 2, "brandOrganicType": "1001",
+        "brandedContentType": 1, "brandContentAccounts": [{"stats": 1}], "isECVideo": 1,
+        "anchors": [{"type": 1, "keyword": "Lipstick", "video": {"shop_id": "9"},
+                     "stats": "{\"product_id\":\"1\"}"}],
+        "anchorsExtras": {"stats": {"panel_top_disclosure_label": {"display_text": "Earns commission"}}},
+        "contents": [{"desc": "part one", "textExtra": [], "imagePost": {"x": 1}}],
+        "challenges": [{"title": "beerball", "isCommerce": true, "coverLarger": "x", "stats": {}}],
+    });
+    for (key, value) in extra.as_object().unwrap() {
+        item[key] = value.clone();
+    }
+    item["author"]["signature"] = json!("shop link in bio");
+    item["author"]["ttSeller"] = json!(true);
+    let text = item.to_string();
+    assert_reads_as_full_parse(&text, "JP item with every field");
+    let post = posts_from_json(&text).unwrap().remove(0);
+    assert_eq!(post.music_title.as_deref(), Some("Promoted sound"));
+    assert_eq!(post.stickers, strings(&["use code SAVE10"]));
+    assert_eq!(post.language.as_deref(), Some("ja"));
+    assert_eq!(post.creator.bio.as_deref(), Some("shop link in bio"));
+    assert!(post.hashtags.iter().any(|h| h == "beerball"));
+    let kinds: Vec<LabelKind> = post.labels.iter().map(|l| l.kind).collect();
+    for kind in [
+        LabelKind::Ad,
+        LabelKind::AdAuthorization,
+        LabelKind::AdLabel,
+        LabelKind::PromotionalContent,
+        LabelKind::PaidPartnership,
+        LabelKind::EcommerceVideo,
+        LabelKind::ShopAnchor,
+        LabelKind::CommissionDisclosure,
+        LabelKind::CommerceHashtag,
+        LabelKind::SellerAccount,
+    ] {
+        assert!(
+            kinds.contains(&kind),
+            "{kind:?} missing: {:?}",
+            labels(&post)
+        );
+    }
+    // The anchor's and the disclosure's text is searched whole, skipped key names included.
+    assert!(
+        labels(&post).contains(&(
+            LabelKind::CommissionDisclosure,
+            "anchorsExtras.panel_top_disclosure_label: Earns commission".to_string()
+        )),
+        "{:?}",
+        labels(&post)
+    );
+}
+
+#[test]
+fn items_under_skipped_keys_are_found_outside_items_only() {
+    let item = |id: &str| json!({"id": id, "desc": "code SAVE10", "author": {"uniqueId": id}});
+    // Outside any item, an item under `video` / `stats` / an avatar key is found as before.
+    let outside =
+        json!({"video": item("1"), "x": {"stats": [item("2")]}, "avatarThumb": {"a": item("3")}});
+    assert_reads_as_full_parse(&outside.to_string(), "items under skipped keys");
+    assert_eq!(
+        ids(&posts_from_json(&outside.to_string()).unwrap()),
+        ["3", "1", "2"] // keys in sorted order: avatarThumb, video, x
+    );
+    // Inside an item they never were (an item is a leaf of the walk).
+    let mut inside = item("4");
+    inside["video"] = item("5");
+    inside["author"]["stats"] = item("6");
+    assert_eq!(ids(&posts_from_json(&inside.to_string()).unwrap()), ["4"]);
+    // An anchor that looks like an item keeps its skipped-looking keys: its text is searched.
+    let mut anchored = item("7");
+    anchored["desc"] = json!("nice");
+    anchored["anchors"] = json!([{"type": 1, "extra": {"id": "a", "desc": "", "author": "b", "video": {"shop_id": "1"}}}]);
+    let post = posts_from_json(&anchored.to_string()).unwrap().remove(0);
+    assert!(
+        labels(&post)
+            .iter()
+            .any(|(k, _)| *k == LabelKind::ShopAnchor)
+    );
+    assert_reads_as_full_parse(&anchored.to_string(), "item-shaped anchor");
+}
+
+#[test]
+fn hostile_values_under_skipped_keys_fail_as_a_full_parse_does() {
+    let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+    for value in [
+        "1e999".to_string(),
+        "-1e999".to_string(),
+        "\"\\ud800\"".to_string(),
+        "\"\\ud800\\u0041\"".to_string(),
+        "\"\\x\"".to_string(),
+        "\"a\u{1}b\"".to_string(),
+        "[1,]".to_string(),
+        "{\"a\" 1}".to_string(),
+        "123456789012345678901234567890".to_string(),
+        deep(120),
+        deep(126),
+        deep(127),
+        deep(200),
+        "null".to_string(),
+        "\"video\"".to_string(),
+    ] {
+        for text in [
+            format!(r#"{{"itemList":[{{"id":"9","desc":"","author":"a","video":{value}}}]}}"#),
+            format!(r#"{{"stats":{value},"itemList":[{{"id":"9","desc":"","author":"a"}}]}}"#),
+            format!(r#"[[{{"id":"9","desc":"","author":{{"avatarThumb":{value}}}}}]]"#),
+        ] {
+            assert_reads_as_full_parse(&text, &text);
+        }
+    }
+}
+
+/// Byte mutations of real fixtures (broken JSON, duplicated values, flipped digits) and value
+/// mutations that put items and odd values under skipped keys: the pruned reading always equals
+/// the full one, errors included.
+#[test]
+fn fuzz_pruned_reading_equals_full_reading() {
+    let mut rng = XorShift(0x2545_F491_4F6C_DD1D);
+    let sources = [
+        fixture(JP),
+        fixture(KR_LIST),
+        fixture(UNIVERSAL_2026),
+        fixture(SIGI_ITEM),
+    ];
+    for i in 0..2000 {
+        let base = sources[i % sources.len()].as_bytes();
+        let text = String::from_utf8_lossy(&mutate(&mut rng, base)).into_owned();
+        assert_reads_as_full_parse(&text, &format!("byte mutation {i}"));
+    }
+    let values: Vec<Value> = sources
+        .iter()
+        .map(|s| serde_json::from_str(s).unwrap())
+        .collect();
+    for i in 0..2000 {
+        let mut value = values[i % values.len()].clone();
+        for _ in 0..1 + rng.below(4) {
+            put_under_skipped_key(&mut rng, &mut value);
+        }
+        assert_reads_as_full_parse(&value.to_string(), &format!("value mutation {i}"));
+    }
+}
+
+/// Adds a skipped key (or a key read next to one) holding a random value or an item, at a random
+/// object of `value`.
+fn put_under_skipped_key(rng: &mut XorShift, value: &mut Value) {
+    let stop = rng.below(3) == 0;
+    match value {
+        Value::Object(map) if !stop && !map.is_empty() => {
+            let i = rng.below(map.len());
+            if let Some(child) = map.values_mut().nth(i) {
+                put_under_skipped_key(rng, child);
+            }
+        }
+        Value::Array(list) if !stop && !list.is_empty() => {
+            let i = rng.below(list.len());
+            if let Some(child) = list.get_mut(i) {
+                put_under_skipped_key(rng, child);
+            }
+        }
+        Value::Object(map) => {
+            let key = [
+                "video",
+                "stats",
+                "avatarThumb",
+                "coverLarge",
+                "id",
+                "desc",
+                "author",
+            ][rng.below(7)];
+            let held = match rng.below(3) {
+                0 => json!({"id": "77", "desc": "#ad", "author": {"uniqueId": "hidden"}}),
+                1 => json!([{"x": {"id": 1, "desc": null, "author": "h", "video": 1}}]),
+                _ => random_value(rng),
+            };
+            map.insert(key.to_string(), held);
+        }
+        _ => {}
+    }
+}

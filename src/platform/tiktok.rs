@@ -10,6 +10,10 @@
 //! - **Every field is optional and loosely typed.** TikTok omits keys that are false or zero, and
 //!   has changed types over the years (`createTime` became a string, `brandOrganicType` is an int or a
 //!   string), so flags accept bools, numbers and numeric strings, and a missing key means false.
+//! - **Only what is read is built.** [`posts_from_json`] parses past the values of `SKIPPED_KEYS`
+//!   (video, stats, avatar and cover URLs: ~3/4 of a real item's 6–12 KB) without building them,
+//!   where that cannot change what is read, and reads exactly what a full parse would (see
+//!   `parse_pruned`; `tests/tiktok_reader.rs` compares the two).
 //! - **The input is untrusted** (the page can forge what the hook captures). Nothing here panics:
 //!   no `unwrap`, no indexing, no slicing by offsets that came from the input without converting
 //!   them to checked char boundaries. Input size, walk depth and nested-JSON decoding are capped.
@@ -18,9 +22,11 @@
 //! feature that order is sorted by key, so "document order" holds for arrays (every API list) but,
 //! e.g., the entries of a SIGI `ItemModule` come out sorted by id.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
 use crate::post::{Creator, LabelKind, Platform, PlatformLabel, Post};
@@ -142,8 +148,7 @@ pub fn posts_from_json(text: &str) -> Result<Vec<Post>, ReadError> {
     check_size(text)?;
     // A byte-order mark is not JSON but shows up in saved files; skipping it costs nothing.
     let body = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let value: Value = serde_json::from_str(body).map_err(|e| invalid_json(&e))?;
-    Ok(posts_from_value(&value))
+    Ok(posts_from_value(&parse_pruned(body)?))
 }
 
 /// Reads every post from an already-parsed TikTok JSON value (same rules as [`posts_from_json`]).
@@ -154,20 +159,14 @@ pub fn posts_from_value(value: &Value) -> Vec<Post> {
 }
 
 /// Reads one TikTok item object (the `itemStruct` / `itemList[]` shape, or the flattened SIGI
-/// `ItemModule` shape whose `author` is a handle string). `None` if the value is not an item: an
-/// item needs an `id` (string or integer), a `desc` (string or null) and an `author` (object or string).
+/// `ItemModule` shape whose `author` is a handle string). `None` if the value is not an item (see
+/// [`ItemHead`]).
 pub fn post_from_item(item: &Value) -> Option<Post> {
     let obj = item.as_object()?;
-    let id = id_string(obj.get("id")?)?;
-    let desc = match obj.get("desc")? {
-        Value::String(s) => s.as_str(),
-        Value::Null => "",
-        _ => return None,
-    };
-    let creator = match obj.get("author")? {
-        Value::Object(author) => creator_from_author(author, obj),
-        Value::String(handle) => creator_from_sigi(handle, obj),
-        _ => return None,
+    let ItemHead { id, desc, author } = ItemHead::of(obj)?;
+    let creator = match author {
+        Author::Object(author) => creator_from_author(author, obj),
+        Author::Handle(handle) => creator_from_sigi(handle, obj),
     };
 
     let segments = content_segments(obj);
@@ -233,6 +232,38 @@ pub fn post_from_item(item: &Value) -> Option<Post> {
     })
 }
 
+/// What makes an object an item: an `id` (string or integer), a `desc` (string or null) and an
+/// `author` (object or string). One definition for [`post_from_item`] and for the pruning parser,
+/// which must know exactly which objects the walker treats as items.
+struct ItemHead<'a> {
+    id: String,
+    desc: &'a str,
+    author: Author<'a>,
+}
+
+enum Author<'a> {
+    Object(&'a Map<String, Value>),
+    /// The flattened SIGI shape: the handle, the rest of the author is top-level.
+    Handle(&'a str),
+}
+
+impl<'a> ItemHead<'a> {
+    fn of(obj: &'a Map<String, Value>) -> Option<Self> {
+        let id = id_string(obj.get("id")?)?;
+        let desc = match obj.get("desc")? {
+            Value::String(s) => s.as_str(),
+            Value::Null => "",
+            _ => return None,
+        };
+        let author = match obj.get("author")? {
+            Value::Object(author) => Author::Object(author),
+            Value::String(handle) => Author::Handle(handle),
+            _ => return None,
+        };
+        Some(ItemHead { id, desc, author })
+    }
+}
+
 /// Reads every post from a TikTok HTML page: the `__UNIVERSAL_DATA_FOR_REHYDRATION__` script
 /// (2023 → now), `SIGI_STATE` (as a `<script id>` or as `window['SIGI_STATE']=…;`, ~2022–23) and
 /// `__NEXT_DATA__` (≤2021). Every blob found is read and the posts merged.
@@ -264,6 +295,252 @@ pub fn posts_from_html(html: &str) -> Result<Vec<Post>, ReadError> {
     match (parsed_any, first_error) {
         (false, Some(error)) => Err(error),
         _ => Ok(collector.posts),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parsing without the parts the reader never reads
+// ---------------------------------------------------------------------------------------------
+
+/// Keys whose values the reader never reads, at any depth: the pruning parser checks their JSON
+/// and drops them instead of building values. A real item is 6–12 KB of JSON, mostly `video` (URLs,
+/// bitrate lists, covers), stats and avatar / cover URLs; building all of it as a `Value` was ~85 %
+/// of reading an item list (see `posts_from_json`). None of these names may be read by
+/// [`post_from_item`], [`enrich_from_user`] or [`Collector::collect`], at any depth (the values
+/// under [`KEYS_PARSED_WHOLE`] are exempt: they are never pruned). Adding a key here only changes
+/// speed; reading one of these keys later needs it removed from here
+/// (`tests/tiktok_reader.rs` compares the pruned and the full reading).
+const SKIPPED_KEYS: [&str; 22] = [
+    // The video: play / download URLs, bitrate lists, covers, sizes, volume, subtitles.
+    "video",
+    "bitrateInfo",
+    "playAddr",
+    "downloadAddr",
+    "PlayAddrStruct",
+    "zoomCover",
+    "shareCover",
+    // Photo posts' images (URL lists per image, covers, the share cover).
+    "imagePost",
+    // Counts of the item and of its author (numbers, or strings in the `V2` forms).
+    "stats",
+    "statsV2",
+    "authorStats",
+    "authorStatsV2",
+    // Avatar and cover URLs of the author, the sound and the challenges.
+    "avatarLarger",
+    "avatarMedium",
+    "avatarThumb",
+    "coverLarge",
+    "coverLarger",
+    "coverMedium",
+    "coverThumb",
+    "profileLarger",
+    "profileMedium",
+    "profileThumb",
+];
+
+/// Keys whose values the reader searches whole (every key and string, see `gather_text` and
+/// `disclosure_text`): they are parsed as they are, nothing under them is skipped.
+const KEYS_PARSED_WHOLE: [&str; 2] = ["anchors", "anchorsExtras"];
+
+/// Parses TikTok JSON into a `Value` that reads exactly as the full one, without the values of
+/// [`SKIPPED_KEYS`] where dropping them cannot change what is read:
+///
+/// - in an item ([`ItemHead`]) or anything inside one: the walker does not look inside items, and
+///   the item's fields never come from those keys;
+/// - anywhere, when the skipped value holds no object with `id`, `desc` and `author` keys (so no
+///   item the walker could find there).
+///
+/// Otherwise (an item-like object under a skipped key outside any item: forged or unknown input)
+/// the text is parsed again in full. Skipped values are still checked as strictly as a full parse
+/// (same numbers, escapes and depth limit, through `deserialize_any`), and on any error the text
+/// is parsed again in full, so an error is always serde_json's own, at the same line and column.
+fn parse_pruned(body: &str) -> Result<Value, ReadError> {
+    match parse_in(body, Mode::Prune) {
+        Ok(Pruned {
+            value,
+            item_like: false,
+        }) => Ok(value),
+        _ => parse_json(body).map_err(|e| invalid_json(&e)),
+    }
+}
+
+/// Parses JSON text into a `Value`, exactly as `serde_json::from_str::<Value>` does (same values,
+/// same errors), with the pruning parser's visitor: the wasm module then holds one copy of
+/// serde_json's parser instead of two (each visitor type is a copy).
+pub(crate) fn parse_json(text: &str) -> Result<Value, serde_json::Error> {
+    parse_in(text, Mode::Whole).map(|whole| whole.value)
+}
+
+/// Parses a whole JSON text (nothing but whitespace may follow the value) in `mode`.
+fn parse_in(text: &str, mode: Mode) -> Result<Pruned, serde_json::Error> {
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let parsed = PrunedSeed(mode).deserialize(&mut deserializer)?;
+    deserializer.end()?;
+    Ok(parsed)
+}
+
+/// Parses one value in a [`Mode`]. Values are built as serde_json's own visitor builds them. One
+/// visitor for every mode keeps the wasm module small: serde_json's parser is generic over the
+/// visitor, so each visitor type is a copy of it.
+#[derive(Clone, Copy)]
+struct PrunedSeed(Mode);
+
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    /// Built, without the values of [`SKIPPED_KEYS`] (kept whole under [`KEYS_PARSED_WHOLE`]).
+    Prune,
+    /// Checked, nothing built (the value is null).
+    Skip,
+    /// Built whole.
+    Whole,
+}
+
+/// What [`PrunedSeed`] gives. `item_like`: for a kept value, an item may be missing from it (a
+/// skipped value outside any item held an object with `id`, `desc` and `author` keys); for a
+/// skipped value (whose `value` is null), it holds such an object, at any depth.
+struct Pruned {
+    value: Value,
+    item_like: bool,
+}
+
+impl Pruned {
+    fn with_item_like(self, item_like: bool) -> Self {
+        Pruned { item_like, ..self }
+    }
+}
+
+impl PrunedSeed {
+    /// A value built unless skipped.
+    fn scalar(self, build: impl FnOnce() -> Value) -> Pruned {
+        Pruned {
+            value: if self.0 == Mode::Skip {
+                Value::Null
+            } else {
+                build()
+            },
+            item_like: false,
+        }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for PrunedSeed {
+    type Value = Pruned;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Pruned, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for PrunedSeed {
+    type Value = Pruned;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Pruned, E> {
+        Ok(self.scalar(|| Value::Bool(v)))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Pruned, E> {
+        Ok(self.scalar(|| Value::Number(v.into())))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Pruned, E> {
+        Ok(self.scalar(|| Value::Number(v.into())))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Pruned, E> {
+        Ok(self.scalar(|| serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number)))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Pruned, E> {
+        Ok(self.scalar(|| Value::String(v.to_string())))
+    }
+
+    fn visit_unit<E>(self) -> Result<Pruned, E> {
+        Ok(self.scalar(|| Value::Null))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Pruned, A::Error> {
+        let mut values = Vec::new();
+        let mut item_like = false;
+        while let Some(element) = seq.next_element_seed(self)? {
+            item_like |= element.item_like;
+            if self.0 != Mode::Skip {
+                values.push(element.value);
+            }
+        }
+        Ok(self
+            .scalar(|| Value::Array(values))
+            .with_item_like(item_like))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Pruned, A::Error> {
+        let mut object = Map::new();
+        let mut item_like = false;
+        // Which of `id`, `desc`, `author` a skipped object has.
+        let mut head_keys = [false; 3];
+        while let Some(key) = map.next_key_seed(KeySeed)? {
+            let child_mode = match self.0 {
+                Mode::Skip => {
+                    if let Some(seen) = ["id", "desc", "author"]
+                        .iter()
+                        .position(|k| *k == key)
+                        .and_then(|i| head_keys.get_mut(i))
+                    {
+                        *seen = true;
+                    }
+                    Mode::Skip
+                }
+                Mode::Whole => Mode::Whole,
+                Mode::Prune if KEYS_PARSED_WHOLE.contains(&key.as_ref()) => Mode::Whole,
+                Mode::Prune if SKIPPED_KEYS.contains(&key.as_ref()) => Mode::Skip,
+                Mode::Prune => Mode::Prune,
+            };
+            let child = map.next_value_seed(PrunedSeed(child_mode))?;
+            item_like |= child.item_like;
+            if child_mode != Mode::Skip && self.0 != Mode::Skip {
+                object.insert(key.into_owned(), child.value);
+            }
+        }
+        let item_like = match self.0 {
+            Mode::Skip => item_like || head_keys == [true; 3],
+            Mode::Whole => false,
+            // An item absorbs what was skipped in it: the walker never looks inside an item.
+            Mode::Prune => item_like && ItemHead::of(&object).is_none(),
+        };
+        Ok(self
+            .scalar(|| Value::Object(object))
+            .with_item_like(item_like))
+    }
+}
+
+/// An object key, borrowed from the input when it has no escapes (a skipped key costs nothing).
+struct KeySeed;
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object key")
+    }
+
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(v))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v.to_string()))
     }
 }
 
@@ -828,13 +1105,15 @@ fn read_labels(item: &Map<String, Value>, commerce_tags: &[String]) -> Vec<Platf
 #[derive(Default)]
 struct Labels {
     list: Vec<PlatformLabel>,
-    seen: HashSet<(LabelKind, String)>,
+    /// The same key type as `SeenSets::labels`: one hash set type less in the wasm module.
+    seen: HashSet<(LabelKind, Option<String>)>,
 }
 
 impl Labels {
     fn add(&mut self, kind: LabelKind, detail: String) {
-        if self.seen.insert((kind, detail.clone())) {
-            self.list.push(PlatformLabel::new(kind, detail));
+        let label = PlatformLabel::new(kind, detail);
+        if self.seen.insert(label_key(&label)) {
+            self.list.push(label);
         }
     }
 }
@@ -948,7 +1227,7 @@ fn decode_nested_json(s: &str, levels: usize) -> Option<Value> {
     {
         return None;
     }
-    serde_json::from_str(s).ok()
+    parse_json(s).ok()
 }
 
 const DISCLOSURE_KEY: &str = "panel_top_disclosure_label";
@@ -1210,6 +1489,48 @@ mod tests {
         assert_eq!(attr_value(" type='b' ID='x'", "id"), Some("x"));
         assert_eq!(attr_value(" data-id=\"no\" id=yes", "id"), Some("yes"));
         assert_eq!(attr_value(" data-id=\"no\"", "id"), None);
+    }
+
+    /// `parse_json` stands in for `serde_json::from_str::<Value>` (the ledger and the page rules
+    /// use it too): same values and same errors, message and position included.
+    #[test]
+    fn parse_json_is_serde_jsons_value_parse() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tiktok");
+        let mut texts: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|entry| std::fs::read_to_string(entry.unwrap().path()).unwrap())
+            .collect();
+        for hostile in [
+            "",
+            " ",
+            "[1,]",
+            "{\"a\":1,}",
+            "1e999",
+            "-1e999",
+            "\"\\ud800\"",
+            "\"\\x\"",
+            "\"a\u{1}b\"",
+            "123456789012345678901234567890",
+            "-0",
+            "1.5e3",
+            "[1] x",
+            "{\"a\" 1}",
+            "{\"a\":1,\"a\":[2]}",
+            "\"\\u0026\\ud83d\\ude00\"",
+            "nul",
+            "tru",
+            "{1:2}",
+        ] {
+            texts.push(hostile.to_string());
+        }
+        texts.push(format!("{}{}", "[".repeat(127), "]".repeat(127)));
+        texts.push(format!("{}{}", "[".repeat(128), "]".repeat(128)));
+        texts.push(format!("{}1{}", "{\"a\":".repeat(130), "}".repeat(130)));
+        for text in &texts {
+            let ours = parse_json(text).map_err(|e| e.to_string());
+            let theirs = serde_json::from_str::<Value>(text).map_err(|e| e.to_string());
+            assert_eq!(ours, theirs, "{text:.80}");
+        }
     }
 
     #[test]

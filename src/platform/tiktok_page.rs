@@ -35,7 +35,7 @@ fn label_kind(name: &str) -> Option<LabelKind> {
 
 /// Parse and check page rules text. Errors name what is wrong.
 pub fn parse_page_rules(text: &str) -> Result<PageRules, String> {
-    let value: Value = serde_json::from_str(text).map_err(|e| format!("tiktok_page.json: {e}"))?;
+    let value = super::tiktok::parse_json(text).map_err(|e| format!("tiktok_page.json: {e}"))?;
     let types = value
         .get("page_types")
         .and_then(Value::as_array)
