@@ -660,6 +660,8 @@ impl CreatorLedger {
 
 /// Parse stored or imported text, migrating older schemas to the current one.
 fn parse_stored(text: &str) -> Result<Stored, LedgerError> {
+    // The TikTok reader's `parse_json` is exactly `serde_json::from_str::<Value>` (same values and
+    // errors; unit test there); using it keeps one copy of serde_json's parser in the wasm module.
     let value = crate::platform::tiktok::parse_json(text)
         .map_err(|e| LedgerError::Corrupt(format!("not JSON ({e})")))?;
     let value = migrate(value)?;
