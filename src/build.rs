@@ -1,7 +1,8 @@
 //! Generates the character folding table (`fold_exceptions.rs`) from the Unicode normalisation rules,
 //! so the shipped wasm carries a small table instead of the full NFKC/NFD tables (~60 KB gzip saved),
 //! and the embedded copies of the lexicon files without their `note` prose, citations and whitespace
-//! (the files in `src/lexicons/` stay the readable source; ~12 KB gzip saved).
+//! (the files in `src/lexicons/` stay the readable source; ~12 KB gzip saved), and of the TikTok page
+//! rules (`src/platform/tiktok_page.json`) likewise.
 
 use std::fmt::Write as _;
 
@@ -79,6 +80,7 @@ fn main() {
     let out = std::path::PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     std::fs::write(out.join("fold_exceptions.rs"), table).expect("OUT_DIR is writable");
     embed_lexicons(&out);
+    embed_page_rules(&out);
 }
 
 /// Writes `OUT_DIR/lexicons/…`: every lexicon file minified, without `note` keys and with its
@@ -111,6 +113,23 @@ fn embed_lexicons(out: &std::path::Path) {
             std::fs::write(to.join(name), embedded).expect("OUT_DIR is writable");
         }
     }
+}
+
+/// Writes `OUT_DIR/tiktok_page.json`: the TikTok page rules minified and without their `note` prose,
+/// as the lexicons (the page rules are data for people to edit too; neither the engine nor the content
+/// script reads the notes). Text that is not JSON is copied as it is, so the engine's parse reports it.
+fn embed_page_rules(out: &std::path::Path) {
+    let path = std::path::Path::new("src/platform/tiktok_page.json");
+    println!("cargo:rerun-if-changed={}", path.display());
+    let text = std::fs::read_to_string(path).expect("src/platform/tiktok_page.json is UTF-8");
+    let embedded = match serde_json::from_str::<serde_json::Value>(&text) {
+        Ok(mut value) => {
+            drop_notes(&mut value);
+            value.to_string()
+        }
+        Err(_) => text,
+    };
+    std::fs::write(out.join("tiktok_page.json"), embedded).expect("OUT_DIR is writable");
 }
 
 /// A file's `sources` list (citations for people) becomes one line saying how many there are. An

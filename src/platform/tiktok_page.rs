@@ -12,8 +12,8 @@ use serde_json::Value;
 use crate::normalize::fold_term;
 use crate::post::{Creator, LabelKind, Platform, PlatformLabel, Post};
 
-/// The page rules file, compiled in.
-pub const TIKTOK_PAGE_RULES: &str = include_str!("tiktok_page.json");
+/// The page rules file, compiled in (minified, without its notes: see `src/build.rs`).
+pub const TIKTOK_PAGE_RULES: &str = include_str!(concat!(env!("OUT_DIR"), "/tiktok_page.json"));
 
 /// Parsed page rules: the raw value for the content script, and the label-text table.
 #[derive(Debug)]
