@@ -324,6 +324,9 @@ pub struct Matcher {
     hashtag_terms: FxMap<String, Vec<usize>>,
     /// Hashtag endings (`#*ambassador`): (folded suffix, term).
     hashtag_suffixes: Vec<(String, usize)>,
+    /// The same endings, each written backwards: a key read from its end finds them in one walk
+    /// ([`Matcher::hashtag_may_signal`]).
+    tag_tails: PrefixSet,
     /// Shop-account words, matched against handles, display names and music titles.
     shop_words: Vec<usize>,
     shop_matcher: OverlappingDfa,
@@ -354,13 +357,20 @@ pub struct Matcher {
 }
 
 /// A set of byte strings that answers one question fast: does any of them start `key` (or equal it)?
-/// A trie: the first byte indexes `root` directly, then each node's children are a run of `labels`
+/// A trie: the first byte indexes `root` directly, and so does the second (`second`: one row of 256
+/// per child of the root, `rows` says which), then each deeper node's children are a run of `labels`
 /// (`runs[node]..runs[node + 1]`, searched in order) with their `targets`. A node value is
 /// `node << 1 | ends-a-string`, 0 for none (nodes are numbered from 1). A walk stops at the first byte
-/// no string continues with: for most hashtags within two or three. No hashing and no sorting, so
-/// the wasm module carries no new map or sort code for it.
+/// no string continues with: for most hashtags within two or three, and the first two bytes (where
+/// nodes have the most children) cost one load each. No hashing and no sorting, so the wasm module
+/// carries no new map or sort code for it.
 struct PrefixSet {
+    /// Whether the empty string is in the set (it starts every key).
+    holds_empty: bool,
     root: Vec<u32>,
+    /// For each first byte, `1 + ` its row in `second` (0: no string starts with that byte).
+    rows: Vec<u16>,
+    second: Vec<u32>,
     runs: Vec<u32>,
     labels: Vec<u8>,
     targets: Vec<u32>,
@@ -370,7 +380,9 @@ impl PrefixSet {
     fn new<'a>(strings: impl Iterator<Item = &'a [u8]>) -> PrefixSet {
         // Children per node while building (node 0 is the root).
         let mut children: Vec<Vec<(u8, u32)>> = vec![Vec::new()];
+        let mut holds_empty = false;
         for s in strings {
+            holds_empty |= s.is_empty();
             let mut node = 0usize;
             for (i, &b) in s.iter().enumerate() {
                 let end = u32::from(i + 1 == s.len());
@@ -391,8 +403,20 @@ impl PrefixSet {
             }
         }
         let mut root = vec![0u32; 256];
+        let mut rows = vec![0u16; 256];
+        let mut second = Vec::new();
         for &(b, v) in children.first().map(Vec::as_slice).unwrap_or_default() {
             root[usize::from(b)] = v;
+            let row = second.len() / 256;
+            second.resize(second.len() + 256, 0);
+            for &(b2, v2) in children
+                .get((v >> 1) as usize)
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+            {
+                second[row * 256 + usize::from(b2)] = v2;
+            }
+            rows[usize::from(b)] = row as u16 + 1;
         }
         let mut runs = Vec::with_capacity(children.len() + 1);
         let mut labels = Vec::new();
@@ -406,22 +430,44 @@ impl PrefixSet {
         }
         runs.push(labels.len() as u32);
         PrefixSet {
+            holds_empty,
             root,
+            rows,
+            second,
             runs,
             labels,
             targets,
         }
     }
 
-    /// Whether some string of the set is a prefix of `key` (the empty string is never in the set).
-    /// `map` is applied to every byte of `key` first.
+    /// Whether some string of the set is a prefix of `key`. Callers map the bytes first (leetspeak),
+    /// or feed a key backwards (a set of reversed suffixes).
     #[inline]
-    fn starts(&self, key: &[u8], map: impl Fn(u8) -> u8) -> bool {
-        let Some((&first, rest)) = key.split_first() else {
-            return false;
+    fn starts(&self, key: impl IntoIterator<Item = u8>) -> bool {
+        let mut key = key.into_iter();
+        let Some(first) = key.next() else {
+            return self.holds_empty;
         };
-        let mut value = self.root.get(usize::from(map(first))).copied().unwrap_or(0);
-        for &b in rest {
+        if self.holds_empty {
+            return true;
+        }
+        let mut value = self.root.get(usize::from(first)).copied().unwrap_or(0);
+        let Some(second) = key.next() else {
+            return value & 1 == 1;
+        };
+        if value & 1 == 1 {
+            return true;
+        }
+        let row = usize::from(self.rows.get(usize::from(first)).copied().unwrap_or(0));
+        if row == 0 {
+            return false;
+        }
+        value = self
+            .second
+            .get((row - 1) * 256 + usize::from(second))
+            .copied()
+            .unwrap_or(0);
+        for b in key {
             if value & 1 == 1 {
                 return true;
             }
@@ -429,7 +475,6 @@ impl PrefixSet {
             if node == 0 {
                 return false;
             }
-            let b = map(b);
             let (from, to) = (
                 self.runs.get(node).map_or(0, |&r| r as usize),
                 self.runs.get(node + 1).map_or(0, |&r| r as usize),
@@ -687,6 +732,11 @@ impl Matcher {
             }
         }
 
+        let reversed_suffixes: Vec<Vec<u8>> = hashtag_suffixes
+            .iter()
+            .map(|(suffix, _): &(String, usize)| suffix.bytes().rev().collect())
+            .collect();
+        let tag_tails = PrefixSet::new(reversed_suffixes.iter().map(Vec::as_slice));
         let tag_heads = PrefixSet::new(
             brand_tags
                 .keys()
@@ -731,6 +781,7 @@ impl Matcher {
             phrase_spaceless,
             hashtag_terms,
             hashtag_suffixes,
+            tag_tails,
             shop_words,
             shop_matcher,
             brand_tags,
@@ -1463,20 +1514,21 @@ impl Matcher {
     fn hashtag_may_signal(&self, key: &str, written: &str) -> bool {
         let bytes = key.as_bytes();
         // (An empty key could only hit an empty entry, which the set cannot hold: let it through.)
-        if bytes.is_empty() || self.tag_heads.starts(bytes, |b| b) {
+        if bytes.is_empty() || self.tag_heads.starts(bytes.iter().copied()) {
             return true;
         }
         let classes = byte_classes(bytes);
         if classes & DIGIT != 0
             && classes & (LOWER | UPPER) != 0
-            && self.tag_heads.starts(bytes, deleet_byte)
+            && self.tag_heads.starts(bytes.iter().map(|&b| deleet_byte(b)))
         {
             return true;
         }
-        if self
-            .hashtag_suffixes
-            .iter()
-            .any(|(suffix, _)| key.len() >= suffix.len() + 3 && key.ends_with(suffix.as_str()))
+        // A term suffix with at least three bytes before it: one that starts the key read backwards,
+        // without its first three bytes.
+        if bytes
+            .get(3..)
+            .is_some_and(|tail| self.tag_tails.starts(tail.iter().rev().copied()))
         {
             return true;
         }
@@ -2112,12 +2164,13 @@ mod tests {
         ];
         for key in keys {
             let scan = strings.iter().any(|s| key.starts_with(s));
-            assert_eq!(set.starts(key, |b| b), scan, "{key:?}");
+            assert_eq!(set.starts(key.iter().copied()), scan, "{key:?}");
         }
         // Bytes are mapped before they are looked up (leetspeak).
         let set = PrefixSet::new([b"sponsored".as_slice()].into_iter());
-        assert!(set.starts(b"sp0ns0red2024", deleet_byte));
-        assert!(!set.starts(b"sp0ns0red2024", |b| b));
+        let leet = b"sp0ns0red2024";
+        assert!(set.starts(leet.iter().map(|&b| deleet_byte(b))));
+        assert!(!set.starts(leet.iter().copied()));
     }
 
     /// The quick hashtag test says no only where the lookups find nothing: over every lexicon tag
