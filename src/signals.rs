@@ -206,7 +206,17 @@ struct ScriptCount {
 impl ScriptCount {
     #[inline]
     fn count(&mut self, c: char) {
-        match c as u32 {
+        let cp = c as u32;
+        // The most frequent cases first: Vietnamese stacked tone marks, then everything below `ă` or
+        // past the Hangul syllables (Latin-1 letters, emoji), which no script here counts.
+        if (0x1EA0..=0x1EF9).contains(&cp) {
+            self.vi += 1;
+            return;
+        }
+        if !(0x0102..=0xD7A3).contains(&cp) {
+            return;
+        }
+        match cp {
             0x0E00..=0x0E7F => self.th += 1,
             0xAC00..=0xD7A3 | 0x1100..=0x11FF => self.hangul += 1,
             0x3040..=0x30FF => self.kana += 1,
