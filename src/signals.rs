@@ -585,16 +585,21 @@ struct OverlappingDfa {
     dfa: aho_corasick::dfa::DFA,
 }
 
+/// A DFA with standard match semantics (every match, unanchored) over `patterns`. One pattern type
+/// for every caller, so the wasm module carries one copy of the crate's DFA builder.
+fn standard_dfa(patterns: &[&[u8]], what: &str) -> Result<aho_corasick::dfa::DFA, LexiconError> {
+    aho_corasick::dfa::Builder::new()
+        .match_kind(MatchKind::Standard)
+        .build(patterns)
+        .map_err(|e| LexiconError {
+            file: "(all languages)".into(),
+            message: format!("could not compile the {what} matcher: {e}"),
+        })
+}
+
 impl OverlappingDfa {
-    fn new<P: AsRef<[u8]>>(patterns: &[P], what: &str) -> Result<OverlappingDfa, LexiconError> {
-        aho_corasick::dfa::Builder::new()
-            .match_kind(MatchKind::Standard)
-            .build(patterns)
-            .map(|dfa| OverlappingDfa { dfa })
-            .map_err(|e| LexiconError {
-                file: "(all languages)".into(),
-                message: format!("could not compile the {what} matcher: {e}"),
-            })
+    fn new(patterns: &[&[u8]], what: &str) -> Result<OverlappingDfa, LexiconError> {
+        standard_dfa(patterns, what).map(|dfa| OverlappingDfa { dfa })
     }
 
     /// Whether the folded `text` certainly holds no match: walked while it is folded (nothing written),
@@ -666,27 +671,14 @@ const GATE_PREFIX: usize = 8;
 
 impl PhraseGate {
     fn new(patterns: &[String]) -> Result<PhraseGate, LexiconError> {
-        let mut prefixes: Vec<&[u8]> = patterns
+        // (Repeated prefixes are harmless: the DFA shares their states.)
+        let (ascii, wide): (Vec<&[u8]>, Vec<&[u8]>) = patterns
             .iter()
             .map(|p| p.as_bytes().get(..GATE_PREFIX).unwrap_or(p.as_bytes()))
-            .collect();
-        prefixes.sort_unstable();
-        prefixes.dedup();
-        let (ascii, wide): (Vec<&[u8]>, Vec<&[u8]>) =
-            prefixes.into_iter().partition(|p| p.is_ascii());
-        let build = |prefixes: &[&[u8]]| {
-            aho_corasick::dfa::Builder::new()
-                .match_kind(MatchKind::Standard)
-                .start_kind(aho_corasick::StartKind::Unanchored)
-                .build(prefixes)
-                .map_err(|e| LexiconError {
-                    file: "(all languages)".into(),
-                    message: format!("could not compile the phrase gate: {e}"),
-                })
-        };
+            .partition(|p| p.is_ascii());
         Ok(PhraseGate {
-            ascii: build(&ascii)?,
-            wide: build(&wide)?,
+            ascii: standard_dfa(&ascii, "phrase gate")?,
+            wide: standard_dfa(&wide, "phrase gate")?,
         })
     }
 
@@ -792,9 +784,9 @@ impl Matcher {
                 }
             }
         }
-        let shop_patterns: Vec<&str> = shop_words
+        let shop_patterns: Vec<&[u8]> = shop_words
             .iter()
-            .map(|&i| terms[i].folded.as_str())
+            .map(|&i| terms[i].folded.as_bytes())
             .collect();
         let shop_matcher = OverlappingDfa::new(&shop_patterns, "shop-account")?;
         let phrase_spaceless = patterns
