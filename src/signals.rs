@@ -369,31 +369,27 @@ pub struct Matcher {
 }
 
 /// A set of byte strings that answers one question fast: does any of them start `key` (or equal it)?
-/// A trie: the first byte indexes `root` directly, and so does the second (`second`: one row of 256
-/// per child of the root, `rows` says which), then each deeper node's children are a run of `labels`
+/// A trie: the first byte indexes `root` directly, then each node's children are a run of `labels`
 /// (`runs[node]..runs[node + 1]`, searched in order) with their `targets`. A node value is
 /// `node << 1 | ends-a-string`, 0 for none (nodes are numbered from 1). A walk stops at the first byte
-/// no string continues with: for most hashtags within two or three, and the first two bytes (where
-/// nodes have the most children) cost one load each. No hashing and no sorting, so the wasm module
-/// carries no new map or sort code for it.
+/// no string continues with: for most hashtags within two or three. No hashing and no sorting, so
+/// the wasm module carries no new map or sort code for it.
 struct PrefixSet {
     /// Whether the empty string is in the set (it starts every key).
     holds_empty: bool,
     root: Vec<u32>,
-    /// For each first byte, `1 + ` its row in `second` (0: no string starts with that byte).
-    rows: Vec<u16>,
-    second: Vec<u32>,
     runs: Vec<u32>,
     labels: Vec<u8>,
     targets: Vec<u32>,
 }
 
 impl PrefixSet {
-    fn new<'a>(strings: impl Iterator<Item = &'a [u8]>) -> PrefixSet {
+    /// (Not generic: one copy for every set.)
+    fn new(strings: &[&[u8]]) -> PrefixSet {
         // Children per node while building (node 0 is the root).
         let mut children: Vec<Vec<(u8, u32)>> = vec![Vec::new()];
         let mut holds_empty = false;
-        for s in strings {
+        for s in strings.iter().copied() {
             holds_empty |= s.is_empty();
             let mut node = 0usize;
             for (i, &b) in s.iter().enumerate() {
@@ -415,20 +411,8 @@ impl PrefixSet {
             }
         }
         let mut root = vec![0u32; 256];
-        let mut rows = vec![0u16; 256];
-        let mut second = Vec::new();
         for &(b, v) in children.first().map(Vec::as_slice).unwrap_or_default() {
             root[usize::from(b)] = v;
-            let row = second.len() / 256;
-            second.resize(second.len() + 256, 0);
-            for &(b2, v2) in children
-                .get((v >> 1) as usize)
-                .map(Vec::as_slice)
-                .unwrap_or_default()
-            {
-                second[row * 256 + usize::from(b2)] = v2;
-            }
-            rows[usize::from(b)] = row as u16 + 1;
         }
         let mut runs = Vec::with_capacity(children.len() + 1);
         let mut labels = Vec::new();
@@ -444,19 +428,28 @@ impl PrefixSet {
         PrefixSet {
             holds_empty,
             root,
-            rows,
-            second,
             runs,
             labels,
             targets,
         }
     }
 
-    /// Whether some string of the set is a prefix of `key`. Callers map the bytes first (leetspeak),
-    /// or feed a key backwards (a set of reversed suffixes).
-    #[inline]
-    fn starts(&self, key: impl IntoIterator<Item = u8>) -> bool {
-        let mut key = key.into_iter();
+    /// Whether some string of the set is a prefix of `key`, read as `reading` says. (One function
+    /// for every reading, not a generic one: one copy of the walk in the wasm module.)
+    fn starts(&self, key: &[u8], reading: Reading) -> bool {
+        let last = key.len().wrapping_sub(1);
+        let byte_at = |i: usize| {
+            let b = match reading {
+                Reading::Backwards => key.get(last.wrapping_sub(i)),
+                _ => key.get(i),
+            };
+            let b = b.copied().unwrap_or(0);
+            match reading {
+                Reading::Leet => deleet_byte(b),
+                _ => b,
+            }
+        };
+        let mut key = (0..key.len()).map(byte_at);
         let Some(first) = key.next() else {
             return self.holds_empty;
         };
@@ -464,21 +457,6 @@ impl PrefixSet {
             return true;
         }
         let mut value = self.root.get(usize::from(first)).copied().unwrap_or(0);
-        let Some(second) = key.next() else {
-            return value & 1 == 1;
-        };
-        if value & 1 == 1 {
-            return true;
-        }
-        let row = usize::from(self.rows.get(usize::from(first)).copied().unwrap_or(0));
-        if row == 0 {
-            return false;
-        }
-        value = self
-            .second
-            .get((row - 1) * 256 + usize::from(second))
-            .copied()
-            .unwrap_or(0);
         for b in key {
             if value & 1 == 1 {
                 return true;
@@ -501,6 +479,17 @@ impl PrefixSet {
         }
         value & 1 == 1
     }
+}
+
+/// How [`PrefixSet::starts`] reads a key.
+#[derive(Clone, Copy)]
+enum Reading {
+    /// As it is.
+    Plain,
+    /// With digits as the letters they imitate ([`deleet_byte`]).
+    Leet,
+    /// From its last byte to its first (for a set of reversed suffixes).
+    Backwards,
 }
 
 /// Distinctive brand tags have at least six characters, so at least six bytes.
@@ -690,6 +679,7 @@ impl PhraseGate {
 }
 
 /// Whether some pattern of `dfa` (standard semantics, unanchored) occurs in `haystack`.
+#[inline(never)]
 fn any_occurs(dfa: &aho_corasick::dfa::DFA, haystack: &[u8]) -> bool {
     use aho_corasick::Anchored;
     use aho_corasick::automaton::Automaton;
@@ -810,14 +800,15 @@ impl Matcher {
             .iter()
             .map(|(suffix, _): &(String, usize)| suffix.bytes().rev().collect())
             .collect();
-        let tag_tails = PrefixSet::new(reversed_suffixes.iter().map(Vec::as_slice));
-        let tag_heads = PrefixSet::new(
-            brand_tags
-                .keys()
-                .chain(hashtag_terms.keys())
-                .chain(lex.brands.campaign_prefixes.iter())
-                .map(String::as_bytes),
-        );
+        let reversed_suffixes: Vec<&[u8]> = reversed_suffixes.iter().map(Vec::as_slice).collect();
+        let tag_tails = PrefixSet::new(&reversed_suffixes);
+        let heads: Vec<&[u8]> = brand_tags
+            .keys()
+            .chain(hashtag_terms.keys())
+            .chain(lex.brands.campaign_prefixes.iter())
+            .map(String::as_bytes)
+            .collect();
+        let tag_heads = PrefixSet::new(&heads);
 
         let mut brand_prefix_lengths: Vec<usize> = brands
             .iter()
@@ -1073,23 +1064,6 @@ struct Tags {
     at_signs: Vec<usize>,
 }
 
-/// Whether `bytes` holds the byte `a` or the byte `b`: eight bytes at a time (the classic test for a
-/// zero byte in a word), for the sigil and link pre-tests every caption goes through.
-fn holds_either(bytes: &[u8], a: u8, b: u8) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let has_zero_byte = |w: u64| w.wrapping_sub(ONES) & !w & HIGHS != 0;
-    let (a_word, b_word) = (ONES * u64::from(a), ONES * u64::from(b));
-    let mut words = bytes.chunks_exact(8);
-    for chunk in &mut words {
-        let w = u64::from_le_bytes(<[u8; 8]>::try_from(chunk).unwrap_or_default());
-        if has_zero_byte(w ^ a_word) || has_zero_byte(w ^ b_word) {
-            return true;
-        }
-    }
-    words.remainder().iter().any(|&x| x == a || x == b)
-}
-
 /// Fill `tags` (cleared first) with the hashtags and mentions of `folded`.
 fn find_tags(folded: &str, tags: &mut Tags) {
     let bytes = folded.as_bytes();
@@ -1103,8 +1077,8 @@ fn find_tags(folded: &str, tags: &mut Tags) {
     mentions.clear();
     hash_signs.clear();
     at_signs.clear();
-    // Most captions have no sigil at all.
-    if !holds_either(bytes, b'#', b'@') {
+    // Most captions have no sigil at all (a word-at-a-time search each).
+    if !bytes.contains(&b'#') && !bytes.contains(&b'@') {
         return;
     }
     let mut i = 0;
@@ -1608,13 +1582,13 @@ impl Matcher {
     fn hashtag_may_signal(&self, key: &str, written: &str) -> bool {
         let bytes = key.as_bytes();
         // (An empty key could only hit an empty entry, which the set cannot hold: let it through.)
-        if bytes.is_empty() || self.tag_heads.starts(bytes.iter().copied()) {
+        if bytes.is_empty() || self.tag_heads.starts(bytes, Reading::Plain) {
             return true;
         }
         let classes = byte_classes(bytes);
         if classes & DIGIT != 0
             && classes & (LOWER | UPPER) != 0
-            && self.tag_heads.starts(bytes.iter().map(|&b| deleet_byte(b)))
+            && self.tag_heads.starts(bytes, Reading::Leet)
         {
             return true;
         }
@@ -1622,7 +1596,7 @@ impl Matcher {
         // without its first three bytes.
         if bytes
             .get(3..)
-            .is_some_and(|tail| self.tag_tails.starts(tail.iter().rev().copied()))
+            .is_some_and(|tail| self.tag_tails.starts(tail, Reading::Backwards))
         {
             return true;
         }
@@ -2110,7 +2084,7 @@ pub fn find_urls(text: &str) -> Vec<(usize, usize)> {
                 .is_some_and(|w| w.eq_ignore_ascii_case(b"www"))
         })
     };
-    if !holds_either(text.as_bytes(), b'/', b'/') && !has_www() {
+    if !text.as_bytes().contains(&b'/') && !has_www() {
         return found;
     }
     let bytes = text.as_bytes();
@@ -2235,7 +2209,7 @@ mod tests {
             "quảng".as_bytes(),
             b"zz9",
         ];
-        let set = PrefixSet::new(strings.iter().copied());
+        let set = PrefixSet::new(&strings);
         let keys: Vec<&[u8]> = vec![
             b"",
             b"a",
@@ -2258,13 +2232,15 @@ mod tests {
         ];
         for key in keys {
             let scan = strings.iter().any(|s| key.starts_with(s));
-            assert_eq!(set.starts(key.iter().copied()), scan, "{key:?}");
+            assert_eq!(set.starts(key, Reading::Plain), scan, "{key:?}");
+            let backwards: Vec<u8> = key.iter().rev().copied().collect();
+            assert_eq!(set.starts(&backwards, Reading::Backwards), scan, "{key:?}");
         }
         // Bytes are mapped before they are looked up (leetspeak).
-        let set = PrefixSet::new([b"sponsored".as_slice()].into_iter());
+        let set = PrefixSet::new(&[b"sponsored".as_slice()]);
         let leet = b"sp0ns0red2024";
-        assert!(set.starts(leet.iter().map(|&b| deleet_byte(b))));
-        assert!(!set.starts(leet.iter().copied()));
+        assert!(set.starts(leet, Reading::Leet));
+        assert!(!set.starts(leet, Reading::Plain));
     }
 
     /// The quick hashtag test says no only where the lookups find nothing: over every lexicon tag
