@@ -389,7 +389,7 @@ impl PrefixSet {
         // Children per node while building (node 0 is the root).
         let mut children: Vec<Vec<(u8, u32)>> = vec![Vec::new()];
         let mut holds_empty = false;
-        for s in strings.iter().copied() {
+        for &s in strings {
             holds_empty |= s.is_empty();
             let mut node = 0usize;
             for (i, &b) in s.iter().enumerate() {
