@@ -575,7 +575,9 @@ struct OverlappingDfa {
 }
 
 /// A DFA with standard match semantics (every match, unanchored) over `patterns`. One pattern type
-/// for every caller, so the wasm module carries one copy of the crate's DFA builder.
+/// for every caller, so the wasm module carries one copy of the crate's DFA builder (its one call
+/// site, in [`Matcher::new`], takes it inline).
+#[inline(always)]
 fn standard_dfa(patterns: &[&[u8]], what: &str) -> Result<aho_corasick::dfa::DFA, LexiconError> {
     aho_corasick::dfa::Builder::new()
         .match_kind(MatchKind::Standard)
@@ -587,10 +589,6 @@ fn standard_dfa(patterns: &[&[u8]], what: &str) -> Result<aho_corasick::dfa::DFA
 }
 
 impl OverlappingDfa {
-    fn new(patterns: &[&[u8]], what: &str) -> Result<OverlappingDfa, LexiconError> {
-        standard_dfa(patterns, what).map(|dfa| OverlappingDfa { dfa })
-    }
-
     /// Whether the folded `text` certainly holds no match: walked while it is folded (nothing written),
     /// which is exact unless folding needs more than the fast path ([`fold_stream`] says so).
     fn misses_folded(&self, text: &str) -> bool {
@@ -659,16 +657,13 @@ struct PhraseGate {
 const GATE_PREFIX: usize = 8;
 
 impl PhraseGate {
-    fn new(patterns: &[String]) -> Result<PhraseGate, LexiconError> {
-        // (Repeated prefixes are harmless: the DFA shares their states.)
-        let (ascii, wide): (Vec<&[u8]>, Vec<&[u8]>) = patterns
+    /// The prefixes of `patterns` the two DFAs are built from: (ASCII, the rest). Repeated prefixes
+    /// are harmless (the DFA shares their states).
+    fn prefixes(patterns: &[String]) -> (Vec<&[u8]>, Vec<&[u8]>) {
+        patterns
             .iter()
             .map(|p| p.as_bytes().get(..GATE_PREFIX).unwrap_or(p.as_bytes()))
-            .partition(|p| p.is_ascii());
-        Ok(PhraseGate {
-            ascii: standard_dfa(&ascii, "phrase gate")?,
-            wide: standard_dfa(&wide, "phrase gate")?,
-        })
+            .partition(|p| p.is_ascii())
     }
 
     /// False only when no phrase occurs anywhere in `text`.
@@ -778,13 +773,24 @@ impl Matcher {
             .iter()
             .map(|&i| terms[i].folded.as_bytes())
             .collect();
-        let shop_matcher = OverlappingDfa::new(&shop_patterns, "shop-account")?;
+        let (gate_ascii, gate_wide) = PhraseGate::prefixes(&patterns);
+        // Every DFA from one call site, so the wasm module carries one copy of the crate's builder.
+        let [shop_dfa, gate_ascii, gate_wide] = [
+            (shop_patterns.as_slice(), "shop-account"),
+            (gate_ascii.as_slice(), "phrase gate"),
+            (gate_wide.as_slice(), "phrase gate"),
+        ]
+        .map(|(patterns, what)| standard_dfa(patterns, what));
+        let shop_matcher = OverlappingDfa { dfa: shop_dfa? };
+        let phrase_gate = PhraseGate {
+            ascii: gate_ascii?,
+            wide: gate_wide?,
+        };
         let phrase_spaceless = patterns
             .iter()
             .map(|p| p.chars().any(is_spaceless_char))
             .collect();
         let phrases = compile(&patterns, MatchKind::LeftmostLongest, "phrase")?;
-        let phrase_gate = PhraseGate::new(&patterns)?;
 
         let mut brand_tags = FxMap::default();
         for (b, brand) in brands.iter().enumerate() {
