@@ -328,8 +328,6 @@ pub struct Matcher {
     brands: Vec<Brand>,
     /// Phrases (non-hashtag terms and brand aliases) in running text.
     phrases: AhoCorasick,
-    /// Rules out most texts before `phrases` runs.
-    phrase_gate: PhraseGate,
     phrase_entries: Vec<Vec<Entry>>,
     phrase_spaceless: Vec<bool>,
     /// Whole-hashtag lookups: folded hashtag body → marker terms.
@@ -575,9 +573,7 @@ struct OverlappingDfa {
 }
 
 /// A DFA with standard match semantics (every match, unanchored) over `patterns`. One pattern type
-/// for every caller, so the wasm module carries one copy of the crate's DFA builder (its one call
-/// site, in [`Matcher::new`], takes it inline).
-#[inline(always)]
+/// for every caller, so the wasm module carries one copy of the crate's DFA builder.
 fn standard_dfa(patterns: &[&[u8]], what: &str) -> Result<aho_corasick::dfa::DFA, LexiconError> {
     aho_corasick::dfa::Builder::new()
         .match_kind(MatchKind::Standard)
@@ -638,60 +634,6 @@ impl OverlappingDfa {
             }
         }
     }
-}
-
-/// A quick exact "no" before the phrase automaton: whether any phrase can occur in a text at all.
-/// Each phrase's first [`GATE_PREFIX`] bytes must occur wherever the phrase does, so DFAs over those
-/// prefixes (few states, built in a few milliseconds) answer a superset of the automaton's "some
-/// match": walked by a plain byte loop at a table lookup per byte, where the full automaton (too big
-/// for a DFA) costs several times that. Most captions have no phrase and stop here; the rest run the
-/// automaton as before. Prefixes with a non-ASCII byte get their own DFA, walked only over texts
-/// with such a byte, so the ASCII one keeps a small alphabet.
-struct PhraseGate {
-    ascii: aho_corasick::dfa::DFA,
-    wide: aho_corasick::dfa::DFA,
-}
-
-/// Bytes of each phrase [`PhraseGate`] looks for: long enough that ordinary words rarely hold one,
-/// short enough that the prefixes share most states.
-const GATE_PREFIX: usize = 8;
-
-impl PhraseGate {
-    /// The prefixes of `patterns` the two DFAs are built from: (ASCII, the rest). Repeated prefixes
-    /// are harmless (the DFA shares their states).
-    fn prefixes(patterns: &[String]) -> (Vec<&[u8]>, Vec<&[u8]>) {
-        patterns
-            .iter()
-            .map(|p| p.as_bytes().get(..GATE_PREFIX).unwrap_or(p.as_bytes()))
-            .partition(|p| p.is_ascii())
-    }
-
-    /// False only when no phrase occurs anywhere in `text`.
-    fn may_match(&self, text: &str) -> bool {
-        let bytes = text.as_bytes();
-        any_occurs(&self.ascii, bytes) || (!text.is_ascii() && any_occurs(&self.wide, bytes))
-    }
-}
-
-/// Whether some pattern of `dfa` (standard semantics, unanchored) occurs in `haystack`.
-#[inline(never)]
-fn any_occurs(dfa: &aho_corasick::dfa::DFA, haystack: &[u8]) -> bool {
-    use aho_corasick::Anchored;
-    use aho_corasick::automaton::Automaton;
-    let Ok(mut sid) = dfa.start_state(Anchored::No) else {
-        return true;
-    };
-    if dfa.is_match(sid) {
-        return true;
-    }
-    for &b in haystack {
-        sid = dfa.next_state(Anchored::No, sid, b);
-        // (A standard unanchored DFA has no dead state: special means a match.)
-        if dfa.is_special(sid) && (dfa.is_match(sid) || dfa.is_dead(sid)) {
-            return true;
-        }
-    }
-    false
 }
 
 /// Priority when one folded phrase means different things in different languages.
@@ -773,18 +715,8 @@ impl Matcher {
             .iter()
             .map(|&i| terms[i].folded.as_bytes())
             .collect();
-        let (gate_ascii, gate_wide) = PhraseGate::prefixes(&patterns);
-        // Every DFA from one call site, so the wasm module carries one copy of the crate's builder.
-        let [shop_dfa, gate_ascii, gate_wide] = [
-            (shop_patterns.as_slice(), "shop-account"),
-            (gate_ascii.as_slice(), "phrase gate"),
-            (gate_wide.as_slice(), "phrase gate"),
-        ]
-        .map(|(patterns, what)| standard_dfa(patterns, what));
-        let shop_matcher = OverlappingDfa { dfa: shop_dfa? };
-        let phrase_gate = PhraseGate {
-            ascii: gate_ascii?,
-            wide: gate_wide?,
+        let shop_matcher = OverlappingDfa {
+            dfa: standard_dfa(&shop_patterns, "shop-account")?,
         };
         let phrase_spaceless = patterns
             .iter()
@@ -848,7 +780,6 @@ impl Matcher {
             terms,
             brands,
             phrases,
-            phrase_gate,
             phrase_entries,
             phrase_spaceless,
             hashtag_terms,
@@ -1363,8 +1294,7 @@ impl Matcher {
         find_tags(&folded.text, tags);
         // Offsets in `original` are needed only for what is found: a phrase, a tag (most captions
         // have neither, and skip building the byte map).
-        let any_phrase = self.phrase_gate.may_match(&folded.text)
-            && self.phrases.find(folded.text.as_str()).is_some();
+        let any_phrase = self.phrases.find(folded.text.as_str()).is_some();
         if any_phrase || !tags.hashtags.is_empty() || !tags.mentions.is_empty() {
             folded.ensure_origin(original);
         }
@@ -2350,54 +2280,6 @@ mod tests {
         }
         // The test does rule keys out (or it would save nothing).
         assert!(hidden > 100, "{hidden}");
-    }
-
-    /// The phrase gate never says no where the automaton finds a phrase, and does say no to plain
-    /// text.
-    #[test]
-    fn the_phrase_gate_never_hides_a_phrase() {
-        let m = builtin();
-        // Every phrase of the lexicons, alone and inside other text.
-        let phrases = m
-            .terms
-            .iter()
-            .map(|t| t.folded.clone())
-            .chain(m.brands.iter().flat_map(|b| b.aliases.iter().cloned()));
-        for p in phrases {
-            for text in [p.clone(), format!("xyz {p} xyz"), format!("{p}{p}")] {
-                if m.phrases.find(text.as_str()).is_some() {
-                    assert!(m.phrase_gate.may_match(&text), "{text:?}");
-                }
-            }
-        }
-        let texts = [
-            "paid partnership with acme",
-            "xem ngay quang cao nay 🎧 nhé",
-            "dùng mã giảm giá ABC123",
-            "광고 협찬 広告 ร้าน",
-            "link in bio ✨",
-            "#ad",
-            "giac mo cua chung 🤷🏻🦢",
-            "don gian de lam lam do quy vi oi..",
-            "",
-        ];
-        for t in texts {
-            let folded = fold_text(t);
-            if m.phrases.find(folded.as_str()).is_some() {
-                assert!(m.phrase_gate.may_match(&folded), "{t:?}");
-            }
-            // Every match, also inside a longer text.
-            for found in m.phrases.find_iter(folded.as_str()) {
-                let alone = &folded[found.start()..found.end()];
-                assert!(m.phrase_gate.may_match(alone), "{alone:?}");
-                assert!(m.phrase_gate.may_match(&format!("xyz {alone} xyz")));
-            }
-        }
-        assert!(!m.phrase_gate.may_match("giac mo cua chung"));
-        assert!(
-            !m.phrase_gate
-                .may_match("don gian de lam lam do quy vi oi..")
-        );
     }
 
     /// Streaming the fold (shop words) sees exactly the bytes of the folded text whenever it says so.
