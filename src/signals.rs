@@ -572,8 +572,8 @@ struct OverlappingDfa {
     dfa: aho_corasick::dfa::DFA,
 }
 
-/// A DFA with standard match semantics (every match, unanchored) over `patterns`. One pattern type
-/// for every caller, so the wasm module carries one copy of the crate's DFA builder.
+/// A DFA with standard match semantics (every match, unanchored) over `patterns` (byte strings: a
+/// DFA over prefixes that may end inside a character can share this one copy of the builder).
 fn standard_dfa(patterns: &[&[u8]], what: &str) -> Result<aho_corasick::dfa::DFA, LexiconError> {
     aho_corasick::dfa::Builder::new()
         .match_kind(MatchKind::Standard)
