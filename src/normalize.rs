@@ -345,7 +345,7 @@ fn fold_chars(original: &str, text: &mut String, sink: &mut impl FoldSink) -> bo
             copied.make_ascii_lowercase();
         }
         sink.ascii(0, original.len() as u32);
-        return check.found;
+        return check.found();
     }
     let table = table();
     for (i, c) in original.char_indices() {
@@ -361,7 +361,7 @@ fn fold_chars(original: &str, text: &mut String, sink: &mut impl FoldSink) -> bo
             sink.wide(before, text.len(), i as u32, end as u32, c);
         }
     }
-    check.found
+    check.found()
 }
 
 /// A `see` for [`Folded::refold`] that looks at nothing: one function, so every caller shares one
@@ -546,7 +546,7 @@ pub(crate) fn fold_stream(original: &str, mut byte: impl FnMut(u8) -> bool) -> b
         }
     }
     // Spaced letters might be joined (rare): the caller folds for real.
-    !check.found
+    !check.found()
 }
 
 /// Fold a term from a lexicon (no offsets needed). Whitespace is collapsed to single spaces.
@@ -579,21 +579,46 @@ fn is_word(c: char) -> bool {
 #[derive(Default, Clone, Copy)]
 struct JoinCheck {
     /// The classes of the last three characters fed, two bits each, newest lowest: `prev`, `cur`,
-    /// `next` (0 before the start of the text, so nothing is found before three characters came).
-    window: u8,
-    found: bool,
+    /// `next` (0 before the start of the text, so nothing is found before three characters came);
+    /// above them, bit [`JOIN_FOUND`]: the answer so far.
+    state: u8,
 }
 
+/// [`JoinCheck::state`]'s answer bit.
+const JOIN_FOUND: u8 = 1 << 6;
+
+/// [`JoinCheck`]'s step for every (state, class) pair, `state << 2 | class`: one lookup per folded
+/// character instead of the bit tests (every character of every folded text goes through it).
+const JOIN_STEP: [u8; 512] = {
+    // `class` is that of the character after `next`, so `cur` has two characters after it: `prev`
+    // not a word character, `cur` one, `next` a spacer.
+    const MASK: u8 = WORD << 4 | WORD << 2 | (WORD | SPACER);
+    const LONE_THEN_SPACER: u8 = WORD << 2 | SPACER;
+    let mut step = [0u8; 512];
+    let mut i = 0;
+    while i < 512 {
+        let (state, class) = ((i >> 2) as u8, (i & 3) as u8);
+        let window = state & 0b11_1111;
+        let found = state & JOIN_FOUND != 0 || window & MASK == LONE_THEN_SPACER;
+        let next = (window << 2 | class) & 0b11_1111;
+        step[i] = next | if found { JOIN_FOUND } else { 0 };
+        i += 1;
+    }
+    step
+};
+
 impl JoinCheck {
-    /// Called for every folded character: kept branch-free and inlined.
+    /// Called for every folded character: kept to one lookup and inlined.
     #[inline(always)]
     fn feed(&mut self, class: u8) {
-        // `class` is that of the character after `next`, so `cur` has two characters after it: `prev`
-        // not a word character, `cur` one, `next` a spacer.
-        const MASK: u8 = WORD << 4 | WORD << 2 | (WORD | SPACER);
-        const LONE_THEN_SPACER: u8 = WORD << 2 | SPACER;
-        self.found |= self.window & MASK == LONE_THEN_SPACER;
-        self.window = (self.window << 2 | (class & (WORD | SPACER))) & 0b11_1111;
+        let at = usize::from(self.state) << 2 | usize::from(class & (WORD | SPACER));
+        self.state = JOIN_STEP.get(at).copied().unwrap_or(JOIN_FOUND);
+    }
+
+    /// Whether a lone letter followed by a spacer was seen.
+    #[inline(always)]
+    fn found(self) -> bool {
+        self.state & JOIN_FOUND != 0
     }
 }
 

@@ -206,7 +206,17 @@ struct ScriptCount {
 impl ScriptCount {
     #[inline]
     fn count(&mut self, c: char) {
-        match c as u32 {
+        let cp = c as u32;
+        // The most frequent cases first: Vietnamese stacked tone marks, then everything below `ă` or
+        // past the Hangul syllables (Latin-1 letters, emoji), which no script here counts.
+        if (0x1EA0..=0x1EF9).contains(&cp) {
+            self.vi += 1;
+            return;
+        }
+        if !(0x0102..=0xD7A3).contains(&cp) {
+            return;
+        }
+        match cp {
             0x0E00..=0x0E7F => self.th += 1,
             0xAC00..=0xD7A3 | 0x1100..=0x11FF => self.hangul += 1,
             0x3040..=0x30FF => self.kana += 1,
@@ -324,6 +334,9 @@ pub struct Matcher {
     hashtag_terms: FxMap<String, Vec<usize>>,
     /// Hashtag endings (`#*ambassador`): (folded suffix, term).
     hashtag_suffixes: Vec<(String, usize)>,
+    /// The same endings, each written backwards: a key read from its end finds them in one walk
+    /// ([`Matcher::hashtag_may_signal`]).
+    tag_tails: PrefixSet,
     /// Shop-account words, matched against handles, display names and music titles.
     shop_words: Vec<usize>,
     shop_matcher: OverlappingDfa,
@@ -360,6 +373,8 @@ pub struct Matcher {
 /// no string continues with: for most hashtags within two or three. No hashing and no sorting, so
 /// the wasm module carries no new map or sort code for it.
 struct PrefixSet {
+    /// Whether the empty string is in the set (it starts every key).
+    holds_empty: bool,
     root: Vec<u32>,
     runs: Vec<u32>,
     labels: Vec<u8>,
@@ -367,10 +382,13 @@ struct PrefixSet {
 }
 
 impl PrefixSet {
-    fn new<'a>(strings: impl Iterator<Item = &'a [u8]>) -> PrefixSet {
+    /// (Not generic: one copy for every set.)
+    fn new(strings: &[&[u8]]) -> PrefixSet {
         // Children per node while building (node 0 is the root).
         let mut children: Vec<Vec<(u8, u32)>> = vec![Vec::new()];
-        for s in strings {
+        let mut holds_empty = false;
+        for &s in strings {
+            holds_empty |= s.is_empty();
             let mut node = 0usize;
             for (i, &b) in s.iter().enumerate() {
                 let end = u32::from(i + 1 == s.len());
@@ -406,6 +424,7 @@ impl PrefixSet {
         }
         runs.push(labels.len() as u32);
         PrefixSet {
+            holds_empty,
             root,
             runs,
             labels,
@@ -413,15 +432,30 @@ impl PrefixSet {
         }
     }
 
-    /// Whether some string of the set is a prefix of `key` (the empty string is never in the set).
-    /// `map` is applied to every byte of `key` first.
-    #[inline]
-    fn starts(&self, key: &[u8], map: impl Fn(u8) -> u8) -> bool {
-        let Some((&first, rest)) = key.split_first() else {
-            return false;
+    /// Whether some string of the set is a prefix of `key`, read as `reading` says. (One function
+    /// for every reading, not a generic one: one copy of the walk in the wasm module.)
+    fn starts(&self, key: &[u8], reading: Reading) -> bool {
+        let last = key.len().wrapping_sub(1);
+        let byte_at = |i: usize| {
+            let b = match reading {
+                Reading::Backwards => key.get(last.wrapping_sub(i)),
+                _ => key.get(i),
+            };
+            let b = b.copied().unwrap_or(0);
+            match reading {
+                Reading::Leet => deleet_byte(b),
+                _ => b,
+            }
         };
-        let mut value = self.root.get(usize::from(map(first))).copied().unwrap_or(0);
-        for &b in rest {
+        let mut key = (0..key.len()).map(byte_at);
+        let Some(first) = key.next() else {
+            return self.holds_empty;
+        };
+        if self.holds_empty {
+            return true;
+        }
+        let mut value = self.root.get(usize::from(first)).copied().unwrap_or(0);
+        for b in key {
             if value & 1 == 1 {
                 return true;
             }
@@ -429,7 +463,6 @@ impl PrefixSet {
             if node == 0 {
                 return false;
             }
-            let b = map(b);
             let (from, to) = (
                 self.runs.get(node).map_or(0, |&r| r as usize),
                 self.runs.get(node + 1).map_or(0, |&r| r as usize),
@@ -444,6 +477,17 @@ impl PrefixSet {
         }
         value & 1 == 1
     }
+}
+
+/// How [`PrefixSet::starts`] reads a key.
+#[derive(Clone, Copy)]
+enum Reading {
+    /// As it is.
+    Plain,
+    /// With digits as the letters they imitate ([`deleet_byte`]).
+    Leet,
+    /// From its last byte to its first (for a set of reversed suffixes).
+    Backwards,
 }
 
 /// Distinctive brand tags have at least six characters, so at least six bytes.
@@ -528,18 +572,19 @@ struct OverlappingDfa {
     dfa: aho_corasick::dfa::DFA,
 }
 
-impl OverlappingDfa {
-    fn new<P: AsRef<[u8]>>(patterns: &[P], what: &str) -> Result<OverlappingDfa, LexiconError> {
-        aho_corasick::dfa::Builder::new()
-            .match_kind(MatchKind::Standard)
-            .build(patterns)
-            .map(|dfa| OverlappingDfa { dfa })
-            .map_err(|e| LexiconError {
-                file: "(all languages)".into(),
-                message: format!("could not compile the {what} matcher: {e}"),
-            })
-    }
+/// A DFA with standard match semantics (every match, unanchored) over `patterns` (byte strings: a
+/// DFA over prefixes that may end inside a character can share this one copy of the builder).
+fn standard_dfa(patterns: &[&[u8]], what: &str) -> Result<aho_corasick::dfa::DFA, LexiconError> {
+    aho_corasick::dfa::Builder::new()
+        .match_kind(MatchKind::Standard)
+        .build(patterns)
+        .map_err(|e| LexiconError {
+            file: "(all languages)".into(),
+            message: format!("could not compile the {what} matcher: {e}"),
+        })
+}
 
+impl OverlappingDfa {
     /// Whether the folded `text` certainly holds no match: walked while it is folded (nothing written),
     /// which is exact unless folding needs more than the fast path ([`fold_stream`] says so).
     fn misses_folded(&self, text: &str) -> bool {
@@ -666,11 +711,13 @@ impl Matcher {
                 }
             }
         }
-        let shop_patterns: Vec<&str> = shop_words
+        let shop_patterns: Vec<&[u8]> = shop_words
             .iter()
-            .map(|&i| terms[i].folded.as_str())
+            .map(|&i| terms[i].folded.as_bytes())
             .collect();
-        let shop_matcher = OverlappingDfa::new(&shop_patterns, "shop-account")?;
+        let shop_matcher = OverlappingDfa {
+            dfa: standard_dfa(&shop_patterns, "shop-account")?,
+        };
         let phrase_spaceless = patterns
             .iter()
             .map(|p| p.chars().any(is_spaceless_char))
@@ -687,13 +734,19 @@ impl Matcher {
             }
         }
 
-        let tag_heads = PrefixSet::new(
-            brand_tags
-                .keys()
-                .chain(hashtag_terms.keys())
-                .chain(lex.brands.campaign_prefixes.iter())
-                .map(String::as_bytes),
-        );
+        let reversed_suffixes: Vec<Vec<u8>> = hashtag_suffixes
+            .iter()
+            .map(|(suffix, _): &(String, usize)| suffix.bytes().rev().collect())
+            .collect();
+        let reversed_suffixes: Vec<&[u8]> = reversed_suffixes.iter().map(Vec::as_slice).collect();
+        let tag_tails = PrefixSet::new(&reversed_suffixes);
+        let heads: Vec<&[u8]> = brand_tags
+            .keys()
+            .chain(hashtag_terms.keys())
+            .chain(lex.brands.campaign_prefixes.iter())
+            .map(String::as_bytes)
+            .collect();
+        let tag_heads = PrefixSet::new(&heads);
 
         let mut brand_prefix_lengths: Vec<usize> = brands
             .iter()
@@ -731,6 +784,7 @@ impl Matcher {
             phrase_spaceless,
             hashtag_terms,
             hashtag_suffixes,
+            tag_tails,
             shop_words,
             shop_matcher,
             brand_tags,
@@ -1194,7 +1248,8 @@ impl Matcher {
             {
                 continue;
             }
-            self.scan_hashtag(tag, 0, tag.len(), &key, Field::Hashtag, lang, &mut out);
+            // (Its quick test passed above: straight to the lookups.)
+            self.scan_hashtag_lookups(tag, 0, tag.len(), &key, tag, Field::Hashtag, lang, &mut out);
         }
         for mention in &post.mentions {
             let m = cap(mention.trim_start_matches('@'));
@@ -1463,20 +1518,21 @@ impl Matcher {
     fn hashtag_may_signal(&self, key: &str, written: &str) -> bool {
         let bytes = key.as_bytes();
         // (An empty key could only hit an empty entry, which the set cannot hold: let it through.)
-        if bytes.is_empty() || self.tag_heads.starts(bytes, |b| b) {
+        if bytes.is_empty() || self.tag_heads.starts(bytes, Reading::Plain) {
             return true;
         }
         let classes = byte_classes(bytes);
         if classes & DIGIT != 0
             && classes & (LOWER | UPPER) != 0
-            && self.tag_heads.starts(bytes, deleet_byte)
+            && self.tag_heads.starts(bytes, Reading::Leet)
         {
             return true;
         }
-        if self
-            .hashtag_suffixes
-            .iter()
-            .any(|(suffix, _)| key.len() >= suffix.len() + 3 && key.ends_with(suffix.as_str()))
+        // A term suffix with at least three bytes before it: one that starts the key read backwards,
+        // without its first three bytes.
+        if bytes
+            .get(3..)
+            .is_some_and(|tail| self.tag_tails.starts(tail, Reading::Backwards))
         {
             return true;
         }
@@ -2089,7 +2145,7 @@ mod tests {
             "quảng".as_bytes(),
             b"zz9",
         ];
-        let set = PrefixSet::new(strings.iter().copied());
+        let set = PrefixSet::new(&strings);
         let keys: Vec<&[u8]> = vec![
             b"",
             b"a",
@@ -2112,12 +2168,15 @@ mod tests {
         ];
         for key in keys {
             let scan = strings.iter().any(|s| key.starts_with(s));
-            assert_eq!(set.starts(key, |b| b), scan, "{key:?}");
+            assert_eq!(set.starts(key, Reading::Plain), scan, "{key:?}");
+            let backwards: Vec<u8> = key.iter().rev().copied().collect();
+            assert_eq!(set.starts(&backwards, Reading::Backwards), scan, "{key:?}");
         }
         // Bytes are mapped before they are looked up (leetspeak).
-        let set = PrefixSet::new([b"sponsored".as_slice()].into_iter());
-        assert!(set.starts(b"sp0ns0red2024", deleet_byte));
-        assert!(!set.starts(b"sp0ns0red2024", |b| b));
+        let set = PrefixSet::new(&[b"sponsored".as_slice()]);
+        let leet = b"sp0ns0red2024";
+        assert!(set.starts(leet, Reading::Leet));
+        assert!(!set.starts(leet, Reading::Plain));
     }
 
     /// The quick hashtag test says no only where the lookups find nothing: over every lexicon tag
