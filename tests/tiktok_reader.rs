@@ -944,24 +944,33 @@ fn random_value(rng: &mut XorShift) -> Value {
     }
 }
 
+/// A random node of `value`: from the root, stop with a chance of one in `stop_one_in` at each level
+/// (and at a leaf or an empty container), else go down into a random child.
+fn random_node<'a>(rng: &mut XorShift, value: &'a mut Value, stop_one_in: usize) -> &'a mut Value {
+    let stop = rng.below(stop_one_in) == 0;
+    let len = match &*value {
+        Value::Object(map) => map.len(),
+        Value::Array(list) => list.len(),
+        _ => 0,
+    };
+    if stop || len == 0 {
+        return value;
+    }
+    let i = rng.below(len);
+    match value {
+        Value::Object(map) => match map.values_mut().nth(i) {
+            Some(child) => random_node(rng, child, stop_one_in),
+            None => unreachable!("i < the object's length"),
+        },
+        Value::Array(list) => random_node(rng, &mut list[i], stop_one_in),
+        _ => unreachable!("only containers have children"),
+    }
+}
+
 /// Replaces a random node of `value` (walking down from the root) with a random value.
 fn mutate_value(rng: &mut XorShift, value: &mut Value) {
-    let stop = rng.below(4) == 0;
-    match value {
-        Value::Object(map) if !stop && !map.is_empty() => {
-            let i = rng.below(map.len());
-            if let Some(child) = map.values_mut().nth(i) {
-                mutate_value(rng, child);
-            }
-        }
-        Value::Array(list) if !stop && !list.is_empty() => {
-            let i = rng.below(list.len());
-            if let Some(child) = list.get_mut(i) {
-                mutate_value(rng, child);
-            }
-        }
-        _ => *value = random_value(rng),
-    }
+    let node = random_node(rng, value, 4);
+    *node = random_value(rng);
 }
 
 #[test]
@@ -1205,37 +1214,21 @@ fn fuzz_pruned_reading_equals_full_reading() {
 /// Adds a skipped key (or a key read next to one) holding a random value or an item, at a random
 /// object of `value`.
 fn put_under_skipped_key(rng: &mut XorShift, value: &mut Value) {
-    let stop = rng.below(3) == 0;
-    match value {
-        Value::Object(map) if !stop && !map.is_empty() => {
-            let i = rng.below(map.len());
-            if let Some(child) = map.values_mut().nth(i) {
-                put_under_skipped_key(rng, child);
-            }
-        }
-        Value::Array(list) if !stop && !list.is_empty() => {
-            let i = rng.below(list.len());
-            if let Some(child) = list.get_mut(i) {
-                put_under_skipped_key(rng, child);
-            }
-        }
-        Value::Object(map) => {
-            let key = [
-                "video",
-                "stats",
-                "avatarThumb",
-                "coverLarge",
-                "id",
-                "desc",
-                "author",
-            ][rng.below(7)];
-            let held = match rng.below(3) {
-                0 => json!({"id": "77", "desc": "#ad", "author": {"uniqueId": "hidden"}}),
-                1 => json!([{"x": {"id": 1, "desc": null, "author": "h", "video": 1}}]),
-                _ => random_value(rng),
-            };
-            map.insert(key.to_string(), held);
-        }
-        _ => {}
+    if let Value::Object(map) = random_node(rng, value, 3) {
+        let key = [
+            "video",
+            "stats",
+            "avatarThumb",
+            "coverLarge",
+            "id",
+            "desc",
+            "author",
+        ][rng.below(7)];
+        let held = match rng.below(3) {
+            0 => json!({"id": "77", "desc": "#ad", "author": {"uniqueId": "hidden"}}),
+            1 => json!([{"x": {"id": 1, "desc": null, "author": "h", "video": 1}}]),
+            _ => random_value(rng),
+        };
+        map.insert(key.to_string(), held);
     }
 }
