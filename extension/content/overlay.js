@@ -263,7 +263,8 @@ const CSS = `${PALETTE_CSS}
 .error { color: var(--accent); font-weight: 600; }
 :host([data-corrected="not_an_ad"]) .pill { border-width: 1px; font-weight: 500; }
 @media (max-width: 480px) {
-  :host { font-size: 12px; }
+  /* !important like every :host declaration: else the :host font above wins (important beats normal) */
+  :host { font-size: 12px !important; }
   .panel { max-width: 100%; }
 }
 `;
