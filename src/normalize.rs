@@ -384,16 +384,8 @@ impl Folded {
     /// `c` of `original` and its index among all its characters, so the engine counts scripts for
     /// [`crate::signals::detect_language`] without a second pass.
     pub fn refold(&mut self, original: &str, see: impl FnMut(usize, char)) {
-        let Folded {
-            text,
-            origin,
-            has_origin,
-        } = self;
-        *has_origin = true;
-        text.clear();
-        origin.clear();
-        text.reserve(original.len());
-        origin.reserve(original.len());
+        self.reset(original, true);
+        let Folded { text, origin, .. } = self;
         let mut sink = OriginSink {
             origin,
             chars: 0,
@@ -427,22 +419,23 @@ impl Folded {
     /// map until [`Folded::ensure_origin`] asks for it. Most captions have nothing to point at, so
     /// they never need it.
     pub fn refold_text(&mut self, original: &str, see: impl FnMut(usize, char)) {
-        let may_join = {
-            let Folded {
-                text,
-                origin,
-                has_origin,
-            } = self;
-            *has_origin = false;
-            text.clear();
-            origin.clear();
-            text.reserve(original.len());
-            let mut sink = SeeSink { chars: 0, see };
-            fold_chars(original, text, &mut sink) && has_pair(text)
-        };
-        if may_join {
+        self.reset(original, false);
+        let mut sink = SeeSink { chars: 0, see };
+        if fold_chars(original, &mut self.text, &mut sink) && has_pair(&self.text) {
             // Rare: the full fold joins the spaced letters (and builds the map on the way).
             self.refold(original, ignore);
+        }
+    }
+
+    /// Empty the buffers for folding `original`, with room for it; `with_origin`: the byte map is
+    /// built along (else it stays empty until [`Folded::ensure_origin`]).
+    fn reset(&mut self, original: &str, with_origin: bool) {
+        self.has_origin = with_origin;
+        self.text.clear();
+        self.origin.clear();
+        self.text.reserve(original.len());
+        if with_origin {
+            self.origin.reserve(original.len());
         }
     }
 
