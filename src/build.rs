@@ -101,14 +101,7 @@ fn embed_lexicons(out: &std::path::Path) {
             }
             println!("cargo:rerun-if-changed={}", path.display());
             let text = std::fs::read_to_string(&path).expect("lexicon files are UTF-8");
-            let embedded = match serde_json::from_str::<serde_json::Value>(&text) {
-                Ok(mut value) => {
-                    drop_notes(&mut value);
-                    shorten_sources(&mut value);
-                    value.to_string()
-                }
-                Err(_) => text,
-            };
+            let embedded = for_embedding(text);
             let name = path.file_name().expect("a file name");
             std::fs::write(to.join(name), embedded).expect("OUT_DIR is writable");
         }
@@ -122,14 +115,20 @@ fn embed_page_rules(out: &std::path::Path) {
     let path = std::path::Path::new("src/platform/tiktok_page.json");
     println!("cargo:rerun-if-changed={}", path.display());
     let text = std::fs::read_to_string(path).expect("src/platform/tiktok_page.json is UTF-8");
-    let embedded = match serde_json::from_str::<serde_json::Value>(&text) {
+    std::fs::write(out.join("tiktok_page.json"), for_embedding(text)).expect("OUT_DIR is writable");
+}
+
+/// A data file as it is embedded: minified, without `note` keys, its `sources` summarised. Text that
+/// is not JSON stays as it is, so the engine's own parse reports it with the file's name.
+fn for_embedding(text: String) -> String {
+    match serde_json::from_str::<serde_json::Value>(&text) {
         Ok(mut value) => {
             drop_notes(&mut value);
+            shorten_sources(&mut value);
             value.to_string()
         }
         Err(_) => text,
-    };
-    std::fs::write(out.join("tiktok_page.json"), embedded).expect("OUT_DIR is writable");
+    }
 }
 
 /// A file's `sources` list (citations for people) becomes one line saying how many there are. An
