@@ -342,10 +342,12 @@ export function documentFor(url) {
 const json = (value) => ({ contentType: 'application/json; charset=utf-8', body: JSON.stringify(value) });
 
 /**
- * The answer to a non-document request on www.tiktok.com, or undefined (a 404).
+ * The answer to a non-document request on www.tiktok.com, or undefined (a 404). `commercialShare`: the
+ * For You feed's later pages at that share of commercial posts (see generatedPage).
  * @param {URL} url
+ * @param {{commercialShare?: number}} [options]
  */
-export function resourceFor(url) {
+export function resourceFor(url, { commercialShare } = {}) {
   const path = url.pathname;
   if (path === '/static/app.js') {
     return { contentType: 'text/javascript; charset=utf-8', body: readFileSync(join(PAGES, 'app.js'), 'utf8') };
@@ -356,7 +358,7 @@ export function resourceFor(url) {
   if (path === '/api/recommend/item_list/') {
     const cursor = Number(url.searchParams.get('cursor') ?? 0);
     const count = Math.min(Number(url.searchParams.get('count') ?? 6), 100);
-    const itemList = cursor === 0 ? FEED_FIRST.map((c) => c.item) : generatedPage(cursor, count);
+    const itemList = cursor === 0 ? FEED_FIRST.map((c) => c.item) : generatedPage(cursor, count, commercialShare);
     return json({ itemList, hasMore: true, extra: { now: 1737272774000 }, log_pb: { impr_id: 'x' }, statusCode: 0 });
   }
   if (path === '/api/post/item_list/') {

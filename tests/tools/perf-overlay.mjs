@@ -35,7 +35,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CHROMIUM, DIST_CHROME, STRICT_CSP, TIKTOK_CSP, serveTikTok } from '../e2e/helpers.js';
-import { documentFor, generatedPage, resourceFor } from '../e2e/site.js';
+import { documentFor, resourceFor } from '../e2e/site.js';
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -204,15 +204,6 @@ function extensionFunctions(profile) {
   return { total, files: sorted(files, 20), top: sorted(out, 25) };
 }
 
-/** The stand-in site's resources, with the feed's later pages at the `--commercial` share. */
-function feedResources(url) {
-  const cursor = Number(url.searchParams.get('cursor') ?? 0);
-  if (COMMERCIAL === undefined || url.pathname !== '/api/recommend/item_list/' || cursor < 1) return resourceFor(url);
-  const count = Math.min(Number(url.searchParams.get('count') ?? 6), 100);
-  const body = JSON.stringify({ itemList: generatedPage(cursor, count, COMMERCIAL), hasMore: true, statusCode: 0 });
-  return { contentType: 'application/json; charset=utf-8', body };
-}
-
 async function run(withExtension) {
   const profile = await mkdtemp(join(tmpdir(), 'deinfluencer-perf-'));
   const context = await chromium.launchPersistentContext(profile, {
@@ -233,7 +224,7 @@ async function run(withExtension) {
     await context.route('**', (route) =>
       /^(chrome-extension|data|blob|about|chrome):/.test(route.request().url()) ? route.continue() : route.abort('blockedbyclient'),
     );
-    await serveTikTok(context, { html: documentFor, resources: feedResources, csp: CSP });
+    await serveTikTok(context, { html: documentFor, resources: (url) => resourceFor(url, { commercialShare: COMMERCIAL }), csp: CSP });
     if (withExtension) {
       const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
       if (HIDE_HINTS) {
